@@ -1,0 +1,11 @@
+//! Evaluation: contexts, condition matching, sticky bucketing, and the result type.
+
+pub(crate) mod bucket;
+pub(crate) mod condition;
+pub(crate) mod context;
+pub(crate) mod evaluate;
+mod evaluation;
+pub(crate) mod semver;
+
+pub use context::{AttributeValue, Context, TARGETING_KEY};
+pub use evaluation::{Bucket, ErrorCode, Evaluation, Reason};

@@ -1,0 +1,196 @@
+//! The compiled, immutable ruleset: flags, segments and interned attribute names, as plain
+//! data addressed by index. Built only by [`Ruleset::from_json`] (via the compiler), so every
+//! reference inside it has been checked.
+
+mod compile;
+mod model;
+mod path;
+mod value;
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use hashbrown::{HashMap, HashSet};
+
+use crate::eval::bucket::SaltedHasher;
+use crate::eval::condition::Condition;
+use crate::eval::context::{AttributeValue, Context};
+
+pub use value::{FlagValue, ValueType};
+
+/// The schema string this version reads.
+pub const SCHEMA: &str = "darklaunch/v1";
+
+/// A flag's position in its ruleset: resolve a key once with [`Ruleset::flag_id`], then
+/// evaluate by id without hashing the key again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FlagId(pub(crate) u32);
+
+impl FlagId {
+    /// The position in document order (the order of [`Ruleset::flags`]).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct SegmentId(pub(crate) u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct VariantId(pub(crate) u16);
+
+/// Which attribute a clause, segment or rollout reads: the targeting key has a fast path;
+/// any other name is interned once per ruleset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AttributeRef {
+    TargetingKey,
+    Named(u32),
+}
+
+/// A compiled ruleset. Immutable, `Send + Sync`, cheap to share (wrap it in an `Arc`).
+#[derive(Debug)]
+pub struct Ruleset {
+    pub(crate) flags: Vec<Flag>,
+    pub(crate) index: HashMap<Box<str>, FlagId>,
+    pub(crate) segments: Vec<Segment>,
+    pub(crate) attributes: Vec<Box<str>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Flag {
+    pub key: Box<str>,
+    pub variants: Vec<Variant>,
+    pub value_type: ValueType,
+    pub off: VariantId,
+    pub enabled: bool,
+    pub prerequisites: Vec<(FlagId, VariantId)>,
+    pub rules: Vec<Rule>,
+    pub default: Serve,
+    pub metadata: Metadata,
+    /// No rules and no prerequisites: the value cannot depend on the context.
+    pub is_static: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Variant {
+    pub name: Box<str>,
+    pub value: FlagValue,
+}
+
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub id: Option<Box<str>>,
+    pub condition: Condition,
+    pub serve: Serve,
+}
+
+#[derive(Debug)]
+pub(crate) enum Serve {
+    Variant(VariantId),
+    Rollout(Box<Rollout>),
+}
+
+#[derive(Debug)]
+pub(crate) struct Rollout {
+    pub by: AttributeRef,
+    pub inclusion: SaltedHasher,
+    pub variant_choice: SaltedHasher,
+    /// Variants inside, sorted by name, with cumulative upper bounds on the variant position
+    /// (the last bound is 2^64).
+    pub split: Vec<(u128, VariantId)>,
+    pub otherwise: VariantId,
+    pub exposure: Exposure,
+}
+
+#[derive(Debug)]
+pub(crate) enum Exposure {
+    Fixed(u32),
+    Stages { stages: Vec<Stage>, linear: bool },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stage {
+    pub at: i64,
+    pub units: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct Segment {
+    pub by: AttributeRef,
+    pub include: HashSet<Box<str>>,
+    pub exclude: HashSet<Box<str>>,
+    pub condition: Option<Condition>,
+}
+
+/// Descriptive metadata of a flag (owner, description, tags, temporary / remove-by).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    /// Who owns the flag.
+    pub owner: Option<Box<str>>,
+    /// What the flag is for.
+    pub description: Option<Box<str>>,
+    /// Free-form tags.
+    pub tags: Vec<Box<str>>,
+    /// A flag meant to be removed once launched.
+    pub temporary: bool,
+    /// `YYYY-MM-DD`, only on temporary flags.
+    pub remove_by: Option<Box<str>>,
+}
+
+impl Ruleset {
+    /// Resolves a flag key to its id, once; evaluate by id on hot paths.
+    pub fn flag_id(&self, key: &str) -> Option<FlagId> {
+        self.index.get(key).copied()
+    }
+
+    /// Number of flags.
+    pub fn len(&self) -> usize {
+        self.flags.len()
+    }
+
+    /// Whether the ruleset has no flags.
+    pub fn is_empty(&self) -> bool {
+        self.flags.is_empty()
+    }
+
+    /// Flag keys in document order (the order of [`evaluate_all`](Ruleset::evaluate_all)).
+    pub fn flags(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.flags.iter().map(|flag| &*flag.key)
+    }
+
+    /// The type of a flag's variants.
+    pub fn value_type(&self, id: FlagId) -> Option<ValueType> {
+        self.flag(id).map(|flag| flag.value_type)
+    }
+
+    /// A flag's metadata.
+    pub fn metadata(&self, id: FlagId) -> Option<&Metadata> {
+        self.flag(id).map(|flag| &flag.metadata)
+    }
+
+    pub(crate) fn flag(&self, id: FlagId) -> Option<&Flag> {
+        self.flags.get(id.index())
+    }
+
+    pub(crate) fn segment(&self, id: SegmentId) -> Option<&Segment> {
+        self.segments.get(id.0 as usize)
+    }
+
+    /// The context's value for an interned attribute.
+    pub(crate) fn attribute<'c>(
+        &self,
+        attribute: AttributeRef,
+        context: &'c Context,
+    ) -> Option<&'c AttributeValue> {
+        match attribute {
+            AttributeRef::TargetingKey => context.targeting_key(),
+            AttributeRef::Named(id) => context.get(self.attributes.get(id as usize)?),
+        }
+    }
+}
+
+impl Flag {
+    pub(crate) fn variant(&self, id: VariantId) -> Option<&Variant> {
+        self.variants.get(usize::from(id.0))
+    }
+}

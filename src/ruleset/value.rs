@@ -1,0 +1,71 @@
+//! Flag values: what a variant serves.
+
+use alloc::boxed::Box;
+
+/// The value of a variant. All variants of one flag have the same [`ValueType`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum FlagValue {
+    /// A boolean flag's value.
+    Bool(bool),
+    /// A number flag's value.
+    Number(f64),
+    /// A string flag's value.
+    String(Box<str>),
+    /// A JSON object or array (OpenFeature's "object" flags).
+    Object(serde_json::Value),
+}
+
+/// The type of a flag's variants, which is the type an OpenFeature resolver asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValueType {
+    /// `true` / `false`.
+    Boolean,
+    /// Text.
+    String,
+    /// A number.
+    Number,
+    /// A JSON object or array.
+    Object,
+}
+
+impl ValueType {
+    /// `"boolean"`, `"string"`, `"number"` or `"object"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ValueType::Boolean => "boolean",
+            ValueType::String => "string",
+            ValueType::Number => "number",
+            ValueType::Object => "object",
+        }
+    }
+}
+
+impl FlagValue {
+    /// The value's type.
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            FlagValue::Bool(_) => ValueType::Boolean,
+            FlagValue::Number(_) => ValueType::Number,
+            FlagValue::String(_) => ValueType::String,
+            FlagValue::Object(_) => ValueType::Object,
+        }
+    }
+
+    /// The value as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            FlagValue::Bool(b) => serde_json::Value::Bool(*b),
+            FlagValue::Number(n) => number_to_json(*n),
+            FlagValue::String(s) => serde_json::Value::String(s.as_ref().into()),
+            FlagValue::Object(v) => v.clone(),
+        }
+    }
+}
+
+/// Integral numbers as JSON integers (`3`, not `3.0`), so values round-trip as written.
+fn number_to_json(n: f64) -> serde_json::Value {
+    match crate::eval::bucket::exact_integer(n) {
+        Some(int) => serde_json::Value::from(int),
+        None => serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number),
+    }
+}
