@@ -72,6 +72,11 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+// The README's examples run as doctests, so they cannot drift from the code.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod error;
 mod eval;
 pub mod limits;

@@ -1,0 +1,49 @@
+# The two commands of the README, plus the steps they are made of.
+#   make run   - the main job: evaluate the example dark launch for a population of users
+#   make test  - every check CI runs (installs what it needs first; safe to re-run)
+# Both start with `setup`, which is idempotent and fast on the second run.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+CARGO ?= cargo
+
+.PHONY: run test setup setup-rust setup-node lint test-rust test-nostd test-schema bench
+
+run: setup-rust
+	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
+
+test: setup lint test-rust test-nostd test-schema
+	@echo "make test: all checks passed"
+
+setup: setup-rust setup-node
+
+# rustup is idempotent: already-installed targets and components are skipped quickly.
+setup-rust:
+	@rustup component add rustfmt clippy >/dev/null 2>&1 || true
+	@rustup target list --installed | grep -qx wasm32v1-none || rustup target add wasm32v1-none
+
+# Reinstall node packages only when the lockfile changed since the last install.
+setup-node:
+	@if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.package-lock.json.installed; then \
+		npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.package-lock.json.installed; \
+	fi
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --lib --no-default-features -- -D warnings
+
+test-rust:
+	$(CARGO) test --all-targets
+	$(CARGO) test --doc
+
+# The core must build with core + alloc only.
+test-nostd:
+	$(CARGO) build --lib --no-default-features --target wasm32v1-none
+
+test-schema:
+	npm run --silent test:schema
+
+# Benchmarks are measured, never run as tests. See docs/performance.md.
+bench:
+	$(CARGO) bench --bench evaluate
