@@ -17,7 +17,9 @@ const MOMENTS: [(&str, &str, f64); 4] = [
 ];
 
 fn main() -> ExitCode {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "examples/rulesets/dark-launch.json".into());
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "examples/rulesets/dark-launch.json".into());
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -40,7 +42,10 @@ fn main() -> ExitCode {
     let mut previously_in = vec![false; POPULATION];
     let mut sticky = true;
     println!("\nnew-checkout for {POPULATION} users on app 4.3.0:");
-    println!("  {:<14} {:<22} {:>6} {:>8} {:>8}  checkout-copy split", "moment", "now", "on", "share", "target");
+    println!(
+        "  {:<14} {:<22} {:>6} {:>8} {:>8}  checkout-copy split",
+        "moment", "now", "on", "share", "target"
+    );
     for (label, at, target) in MOMENTS {
         let Some(now) = parse_rfc3339_ms(at) else { continue };
         let mut on = 0;
@@ -58,9 +63,18 @@ fn main() -> ExitCode {
         let share = 100.0 * on as f64 / POPULATION as f64;
         println!("  {label:<14} {at:<22} {on:>6} {share:>7.2}% {target:>7.2}%  {copies:?}");
     }
-    println!("\nsticky: {}", if sticky { "every user let in stayed in" } else { "NO: a user dropped out" });
+    println!(
+        "\nsticky: {}",
+        if sticky {
+            "every user let in stayed in"
+        } else {
+            "NO: a user dropped out"
+        }
+    );
 
-    let Some(now) = parse_rfc3339_ms("2026-12-08T09:00:00Z") else { return ExitCode::FAILURE };
+    let Some(now) = parse_rfc3339_ms("2026-12-08T09:00:00Z") else {
+        return ExitCode::FAILURE;
+    };
     for user in [
         Context::with_targeting_key("user-42").with("appVersion", "4.3.0"),
         Context::with_targeting_key("user-42").with("appVersion", "4.1.9"),

@@ -21,7 +21,10 @@ fn unit_text(v: &Value) -> String {
 }
 
 fn number<T: std::str::FromStr>(value: &Value) -> T {
-    value.as_str().and_then(|s| s.parse().ok()).expect("a decimal string")
+    value
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("a decimal string")
 }
 
 #[test]
@@ -31,12 +34,24 @@ fn positions_match_the_reference() {
     assert!(vectors.len() >= 20);
     for v in vectors {
         let (salt, unit) = (v["salt"].as_str().expect("salt"), unit_text(v));
-        assert_eq!(position(salt.as_bytes(), unit.as_bytes()), Some(number(&v["position"])), "{v}");
-        assert_eq!(variant_position(salt.as_bytes(), unit.as_bytes()), Some(number(&v["variant_position"])), "{v}");
+        assert_eq!(
+            position(salt.as_bytes(), unit.as_bytes()),
+            Some(number(&v["position"])),
+            "{v}"
+        );
+        assert_eq!(
+            variant_position(salt.as_bytes(), unit.as_bytes()),
+            Some(number(&v["variant_position"])),
+            "{v}"
+        );
         let pos: u64 = number(&v["position"]);
         for (percent, inside) in v["inside"].as_object().expect("inside") {
             let units = percent_to_units(percent.parse().expect("percent")).expect("in range");
-            assert_eq!(is_inside(pos, units), inside.as_bool().expect("bool"), "{v} at {percent}%");
+            assert_eq!(
+                is_inside(pos, units),
+                inside.as_bool().expect("bool"),
+                "{v} at {percent}%"
+            );
         }
     }
 }
@@ -55,8 +70,12 @@ fn thresholds_match_the_reference() {
 fn variants_match_the_reference() {
     for v in vectors()["vectors"].as_array().expect("vectors") {
         let weights = &v["weights"];
-        let variants: serde_json::Map<String, Value> =
-            weights.as_object().expect("weights").keys().map(|k| (k.clone(), json!(k))).collect();
+        let variants: serde_json::Map<String, Value> = weights
+            .as_object()
+            .expect("weights")
+            .keys()
+            .map(|k| (k.clone(), json!(k)))
+            .collect();
         let off = variants.keys().next().expect("a variant").clone();
         let ruleset = json!({
             "schema": "darklaunch/v1",

@@ -59,16 +59,20 @@ pub fn is_inside(position: u64, units: u32) -> bool {
     u128::from(position) < threshold(units)
 }
 
-/// Percent (0–100) to exposure units, rounded half away from zero. `None` out of range.
+/// Percent (0–100, at most 4 decimal places) to exposure units (millionths). `None` out of
+/// range or finer than 0.0001: a decimal such as `12.34565` has no exact binary value, so
+/// rounding it would differ between languages; refusing it keeps every port bit-exact.
 pub fn percent_to_units(percent: f64) -> Option<u32> {
     if !(0.0..=100.0).contains(&percent) {
         return None;
     }
-    let scaled = percent * 10_000.0 + 0.5;
+    let scaled = percent * 10_000.0;
     // `as` saturates and the range is checked above: 0 ..= 1_000_000.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let units = scaled as u32;
-    Some(units.min(FULL_EXPOSURE))
+    let units = (scaled + 0.5) as u32;
+    // A 4-decimal percent lands within float noise (~1e-10) of an integer.
+    let exact = (scaled - f64::from(units)).abs() < 1e-6;
+    exact.then_some(units.min(FULL_EXPOSURE))
 }
 
 /// The integer a number holds exactly, if it is integral and below 2^53 in magnitude (where
@@ -127,6 +131,9 @@ mod tests {
         assert_eq!(percent_to_units(33.3333), Some(333_333));
         assert_eq!(percent_to_units(0.0001), Some(1));
         assert_eq!(percent_to_units(100.0), Some(FULL_EXPOSURE));
+        assert_eq!(percent_to_units(12.3456), Some(123_456));
+        assert_eq!(percent_to_units(12.34565), None);
+        assert_eq!(percent_to_units(0.00001), None);
         assert_eq!(percent_to_units(100.1), None);
         assert_eq!(percent_to_units(-0.1), None);
         assert_eq!(percent_to_units(f64::NAN), None);

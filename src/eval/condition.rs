@@ -143,6 +143,8 @@ impl Clause {
             return matches!(self.test, Test::Exists) && self.invert;
         };
         let positive = match value {
+            // Present is enough for `exists`, even as an empty array.
+            _ if matches!(self.test, Test::Exists) => true,
             AttributeValue::List(items) => items.iter().any(|item| self.test.holds(item)),
             scalar => self.test.holds(scalar),
         };
@@ -154,7 +156,6 @@ impl Test {
     /// The positive test on one scalar (never a list).
     fn holds(&self, value: &AttributeValue) -> bool {
         match (self, value) {
-            (Test::Exists, _) => true,
             (Test::Equals(literal), value) => scalar_equals(literal, value),
             (Test::In(set), value) => set.contains(value),
             (Test::Contains(t), AttributeValue::String(s)) => with_case(s, t, |h, n| h.contains(n)),

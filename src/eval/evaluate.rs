@@ -35,6 +35,10 @@ impl Ruleset {
         now_ms: i64,
     ) -> Evaluation<'_> {
         match self.flag_id(key) {
+            // The context is checked first, as `evaluate_id` would: one order for every error.
+            Some(_) if context.problem().is_some() => {
+                Evaluation::error(context.problem().unwrap_or(ErrorCode::General))
+            }
             Some(id) if self.value_type(id) != Some(expected) => Evaluation::error(ErrorCode::TypeMismatch),
             Some(id) => self.evaluate_id(id, context, now_ms),
             None => Evaluation::error(ErrorCode::FlagNotFound),

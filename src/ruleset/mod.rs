@@ -5,6 +5,7 @@
 mod compile;
 mod model;
 mod path;
+mod scan;
 mod value;
 
 use alloc::boxed::Box;

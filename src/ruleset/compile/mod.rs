@@ -21,6 +21,7 @@ use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
 use crate::limits::*;
 use crate::ruleset::path::Path;
+use crate::ruleset::scan::scan;
 use crate::ruleset::{
     model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, SegmentId, Serve,
     ValueType, Variant, VariantId, SCHEMA,
@@ -42,6 +43,14 @@ impl Ruleset {
                 ErrorKind::TooLarge,
                 &Path::Root,
                 format!("{} bytes", bytes.len()),
+            ));
+        }
+        let scan = scan(bytes).map_err(decode_error)??;
+        if let Some(schema) = scan.schema.filter(|s| s != SCHEMA) {
+            return Err(error(
+                ErrorKind::UnsupportedSchema,
+                &Path::Root.key("schema"),
+                schema,
             ));
         }
         let document: model::Document = serde_json::from_slice(bytes).map_err(decode_error)?;
@@ -78,7 +87,7 @@ fn check_key(key: &str, path: &Path<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Rejects duplicates and over-long lists of entries before anything is compiled.
+/// Checks the keys and the count of a list of entries (duplicates were found by the scan).
 fn check_entries<V>(entries: &model::Entries<V>, max: usize, path: &Path<'_>) -> Result<(), Error> {
     if entries.0.len() > max {
         return Err(error(
@@ -87,14 +96,10 @@ fn check_entries<V>(entries: &model::Entries<V>, max: usize, path: &Path<'_>) ->
             format!("more than {max} entries"),
         ));
     }
-    let mut seen = HashSet::with_capacity(entries.0.len());
-    for (key, _) in &entries.0 {
-        check_key(key, &path.key(key))?;
-        if !seen.insert(key.as_str()) {
-            return Err(error(ErrorKind::DuplicateKey, &path.key(key), key));
-        }
-    }
-    Ok(())
+    entries
+        .0
+        .iter()
+        .try_for_each(|(key, _)| check_key(key, &path.key(key)))
 }
 
 impl Compiler {

@@ -15,8 +15,8 @@ The algorithm, step by step:
                       an integer unit is first written as its shortest decimal text)
 2. position         = SipHash-2-4(key=b"darklaunch:incl1", frame)
    variant_position = SipHash-2-4(key=b"darklaunch:vari1", frame)
-3. units            = round-half-away-from-zero(percent * 10_000)   (exact decimal arithmetic
-                      on the JSON text of the percent)
+3. units            = percent * 10_000   (exact decimal arithmetic on the JSON text of the
+                      percent, which has at most 4 decimal places)
    threshold        = units * 2**64 // 1_000_000
    inside           = position < threshold
 4. variants sorted by name, byte-wise; bound_i = c_i * 2**64 // W (c_i cumulative weight);
@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from decimal import Decimal, ROUND_HALF_UP
+from decimal import Decimal
 
 MASK64 = (1 << 64) - 1
 TWO64 = 1 << 64
@@ -118,7 +118,7 @@ def variant_position(salt: str, unit: str | int) -> int:
 
 
 def percent_units(percent: str | int | Decimal) -> int:
-    """round-half-away-from-zero(percent * 10_000), exactly, from the JSON text of the percent.
+    """percent * 10_000, exactly, from the JSON text of the percent (at most 4 decimals).
 
     Pass the percent as its JSON text (e.g. "33.3333") or an int; floats are refused
     on purpose (they would reintroduce binary rounding error).
@@ -128,8 +128,12 @@ def percent_units(percent: str | int | Decimal) -> int:
     d = Decimal(percent) if not isinstance(percent, Decimal) else percent
     if d < 0 or d > 100:
         raise ValueError("percent must be in 0..100")
-    # ROUND_HALF_UP in Python's decimal module rounds ties away from zero.
-    u = int((d * 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # At most 4 decimal places: finer percents are refused by the compiler (INVALID_PERCENT),
+    # because their binary values round differently across languages.
+    scaled = d * 10_000
+    if scaled != scaled.to_integral_value():
+        raise ValueError("percent has more than 4 decimal places")
+    u = int(scaled)
     assert 0 <= u <= 1_000_000
     return u
 
@@ -208,8 +212,13 @@ def selftest() -> None:
     assert frame("s", 42) == frame("s", "42") and frame("s", -7) == frame("s", "-7")
     # thresholds
     assert threshold("0") == 0 and threshold("100") == TWO64
-    assert percent_units("0.0001") == 1 and percent_units("0.00005") == 1
-    assert percent_units("0.000049999") == 0 and percent_units("33.33335") == 333334
+    assert percent_units("0.0001") == 1 and percent_units("33.3333") == 333333
+    for finer in ("0.00005", "0.000049999", "33.33335"):
+        try:
+            percent_units(finer)
+        except ValueError:
+            continue
+        raise AssertionError(f"{finer} has more than 4 decimals and must be refused")
     assert threshold("50") == 1 << 63
     # stickiness
     for i in range(200):
@@ -297,11 +306,11 @@ def make_vectors() -> dict:
             "position = SipHash-2-4(keys.inclusion, frame); variant_position = "
             "SipHash-2-4(keys.variant, frame), both unsigned 64-bit, written as decimal strings. "
             "inside[p] = position < threshold(p), where threshold(p) = units * 2^64 // 1000000 "
-            "and units = round-half-away-from-zero(p * 10000) computed exactly on the decimal "
-            "text p. variant = the weighted choice for a unit inside the rollout: variants "
+            "and units = p * 10000 computed exactly on the decimal text p (at most 4 decimal "
+            "places). variant = the weighted choice for a unit inside the rollout: variants "
             "sorted by name byte-wise, bound_i = c_i * 2^64 // W, first i with variant_position "
-            "< bound_i (single-variant weights: that variant). 'thresholds' lists threshold(p) "
-            "for selected percents."
+            "< bound_i (single-variant weights: that variant). 'thresholds' lists, for selected "
+            "percents p (JSON text), units(p) and threshold(p) as a decimal string."
         ),
         "keys": {"inclusion": INCLUSION_KEY.decode(), "variant": VARIANT_KEY.decode()},
         "vectors": vectors,
