@@ -7,12 +7,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: run test setup setup-rust setup-node lint test-rust test-nostd test-schema bench
+.PHONY: run test setup setup-rust setup-node lint test-rust test-nostd test-schema test-reference bench
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
 
-test: setup lint test-rust test-nostd test-schema
+test: setup lint test-rust test-nostd test-schema test-reference
 	@echo "make test: all checks passed"
 
 setup: setup-rust setup-node
@@ -43,6 +43,10 @@ test-nostd:
 
 test-schema:
 	npm run --silent test:schema
+
+# The Python reference model must agree with the corpus and vectors it generated.
+test-reference:
+	cd tests/conformance/reference && python3 bucketing.py --selftest && python3 run_corpus.py
 
 # Benchmarks are measured, never run as tests. See docs/performance.md.
 bench:
