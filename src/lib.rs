@@ -46,6 +46,14 @@
 //! The format is documented in `docs/ruleset.md`, the bucketing algorithm (with test
 //! vectors another language can check) in `docs/bucketing.md`.
 //!
+//! # Modules
+//!
+//! - `ruleset`: the wire model (serde), the compiler and the immutable [`Ruleset`];
+//! - `eval`: [`Context`], condition matching, bucketing, [`Evaluation`];
+//! - [`bucket`]: the published bucketing algorithm, for tools and other languages;
+//! - [`limits`]: every cap on untrusted input;
+//! - `error`: load errors ([`Error`], [`ErrorKind`]); `time`: RFC 3339 parsing.
+//!
 //! # Crate features
 //!
 //! - `std` (default): implements `std::error::Error`. Without it the crate is `no_std` +
