@@ -45,6 +45,32 @@ pub enum ErrorKind {
     InvalidTime,
     /// A count or length is over one of the limits in [`limits`](crate::limits).
     LimitExceeded,
+    /// The snapshot envelope is over [`MAX_ENVELOPE_BYTES`](crate::limits::MAX_ENVELOPE_BYTES).
+    EnvelopeTooLarge,
+    /// The envelope is not a strict DSSE envelope (JSON, fields, base64, trailing data).
+    MalformedEnvelope,
+    /// The envelope has no signatures, or more than [`MAX_SIGNATURES`](crate::limits::MAX_SIGNATURES).
+    SignatureCount,
+    /// `payloadType` is not the darklaunch snapshot type.
+    WrongPayloadType,
+    /// No signature verifies under a trusted key.
+    SignatureInvalid,
+    /// Fewer distinct trusted keys signed than the keyring's threshold.
+    ThresholdNotMet,
+    /// The payload lacks `version`, `issued_at`, `expires` or `environment`.
+    MissingMetadata,
+    /// The snapshot is for another environment.
+    WrongEnvironment,
+    /// `issued_at` is further in the future than the allowed clock skew.
+    IssuedInFuture,
+    /// The snapshot is past `expires` and the host does not allow stale snapshots.
+    Expired,
+    /// The version is older than the last accepted one.
+    Rollback,
+    /// The version equals the last accepted one but the bytes differ.
+    VersionConflict,
+    /// A public key or keyring setting was refused (malformed, weak, duplicate, threshold).
+    KeyRejected,
 }
 
 impl ErrorKind {
@@ -69,6 +95,19 @@ impl ErrorKind {
             ErrorKind::InvalidCondition => "INVALID_CONDITION",
             ErrorKind::InvalidTime => "INVALID_TIME",
             ErrorKind::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorKind::EnvelopeTooLarge => "ENVELOPE_TOO_LARGE",
+            ErrorKind::MalformedEnvelope => "MALFORMED_ENVELOPE",
+            ErrorKind::SignatureCount => "SIGNATURE_COUNT",
+            ErrorKind::WrongPayloadType => "WRONG_PAYLOAD_TYPE",
+            ErrorKind::SignatureInvalid => "SIGNATURE_INVALID",
+            ErrorKind::ThresholdNotMet => "THRESHOLD_NOT_MET",
+            ErrorKind::MissingMetadata => "MISSING_METADATA",
+            ErrorKind::WrongEnvironment => "WRONG_ENVIRONMENT",
+            ErrorKind::IssuedInFuture => "ISSUED_IN_FUTURE",
+            ErrorKind::Expired => "EXPIRED",
+            ErrorKind::Rollback => "ROLLBACK",
+            ErrorKind::VersionConflict => "VERSION_CONFLICT",
+            ErrorKind::KeyRejected => "KEY_REJECTED",
         }
     }
 
@@ -93,6 +132,19 @@ impl ErrorKind {
             ErrorKind::InvalidCondition => "invalid condition",
             ErrorKind::InvalidTime => "invalid time or date",
             ErrorKind::LimitExceeded => "over a limit",
+            ErrorKind::EnvelopeTooLarge => "snapshot envelope is over the size limit",
+            ErrorKind::MalformedEnvelope => "not a valid DSSE envelope",
+            ErrorKind::SignatureCount => "wrong number of signatures",
+            ErrorKind::WrongPayloadType => "unexpected payloadType",
+            ErrorKind::SignatureInvalid => "no valid signature from a trusted key",
+            ErrorKind::ThresholdNotMet => "not enough distinct trusted keys signed",
+            ErrorKind::MissingMetadata => "snapshot metadata missing",
+            ErrorKind::WrongEnvironment => "snapshot is for another environment",
+            ErrorKind::IssuedInFuture => "snapshot issued in the future",
+            ErrorKind::Expired => "snapshot expired",
+            ErrorKind::Rollback => "snapshot version is older than the accepted one",
+            ErrorKind::VersionConflict => "same version, different contents",
+            ErrorKind::KeyRejected => "public key or keyring refused",
         }
     }
 }

@@ -89,6 +89,7 @@ mod error;
 mod eval;
 pub mod limits;
 mod ruleset;
+pub mod snapshot;
 mod time;
 
 /// The published bucketing algorithm (`docs/bucketing.md`).

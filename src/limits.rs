@@ -45,3 +45,10 @@ pub const MAX_CONTEXT_ATTRIBUTES: usize = 256;
 pub const MAX_CONTEXT_STRING_BYTES: usize = 4_096;
 /// Elements of one array value in an evaluation context.
 pub const MAX_CONTEXT_ARRAY_LEN: usize = 256;
+/// Bytes of a signed snapshot envelope: a maximal ruleset in base64 (4/3 of its size) plus
+/// room for signatures and fields.
+pub const MAX_ENVELOPE_BYTES: usize = MAX_RULESET_BYTES / 3 * 4 + 64 * 1024;
+/// Signatures in one envelope.
+pub const MAX_SIGNATURES: usize = 16;
+/// Keys in one keyring.
+pub const MAX_KEYS: usize = 64;

@@ -2,7 +2,7 @@
 //! data addressed by index. Built only by [`Ruleset::from_json`] (via the compiler), so every
 //! reference inside it has been checked.
 
-mod compile;
+pub(crate) mod compile;
 mod model;
 mod path;
 mod scan;
@@ -17,6 +17,7 @@ use crate::eval::bucket::SaltedHasher;
 use crate::eval::condition::Condition;
 use crate::eval::context::{AttributeValue, Context};
 
+pub(crate) use model::Entries;
 pub use value::{FlagValue, ValueType};
 
 /// The schema string this version reads.

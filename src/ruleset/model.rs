@@ -47,6 +47,18 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub schema: String,
+    /// Snapshot metadata (docs/snapshots.md): optional in a plain ruleset, required in a
+    /// signed payload, where the snapshot policy reads them from the scan.
+    /// Decoded only so that a version that is not a u64 is refused here.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub version: Option<u64>,
+    #[serde(default)]
+    pub issued_at: Option<String>,
+    #[serde(default)]
+    pub expires: Option<String>,
+    #[serde(default)]
+    pub environment: Option<String>,
     #[serde(default)]
     pub segments: Entries<Segment>,
     pub flags: Entries<Flag>,

@@ -21,12 +21,12 @@ use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
 use crate::limits::*;
 use crate::ruleset::path::Path;
-use crate::ruleset::scan::scan;
+use crate::ruleset::scan::{scan, Header};
 use crate::ruleset::{
     model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, SegmentId, Serve,
     ValueType, Variant, VariantId, SCHEMA,
 };
-use crate::time::parse_date;
+use crate::time::{parse_date, parse_rfc3339_ms};
 
 pub(crate) fn error(kind: ErrorKind, path: &Path<'_>, detail: impl Display) -> Error {
     Error::new(kind, path.render(), detail.to_string())
@@ -37,7 +37,20 @@ impl Ruleset {
     ///
     /// Errors carry a stable code and the JSON Pointer of the offending value. The input is
     /// untrusted: every size and count is capped (see [`limits`](crate::limits)).
+    ///
+    /// Hosts that serve traffic load *signed* snapshots instead (see [`crate::snapshot`]);
+    /// this entry point is for tools, tests and rulesets that never leave the process.
     pub fn from_json(bytes: &[u8]) -> Result<Ruleset, Error> {
+        scan_header(bytes)?;
+        compile_body(bytes)
+    }
+}
+
+/// Phase 1 of loading: size cap, well-formed JSON, duplicate keys, supported schema. Returns
+/// the top-level snapshot metadata fields for the snapshot policy to check before the
+/// (more expensive) compile.
+pub(crate) fn scan_header(bytes: &[u8]) -> Result<Header, Error> {
+    {
         if bytes.len() > MAX_RULESET_BYTES {
             return Err(error(
                 ErrorKind::TooLarge,
@@ -45,17 +58,22 @@ impl Ruleset {
                 format!("{} bytes", bytes.len()),
             ));
         }
-        let scan = scan(bytes).map_err(decode_error)??;
-        if let Some(schema) = scan.schema.filter(|s| s != SCHEMA) {
+        let header = scan(bytes).map_err(decode_error)??;
+        if let Some(schema) = header.schema.as_deref().filter(|s| *s != SCHEMA) {
             return Err(error(
                 ErrorKind::UnsupportedSchema,
                 &Path::Root.key("schema"),
                 schema,
             ));
         }
-        let document: model::Document = serde_json::from_slice(bytes).map_err(decode_error)?;
-        Compiler::default().document(&document)
+        Ok(header)
     }
+}
+
+/// Phase 2 of loading: the typed decode and the compile, on bytes that passed phase 1.
+pub(crate) fn compile_body(bytes: &[u8]) -> Result<Ruleset, Error> {
+    let document: model::Document = serde_json::from_slice(bytes).map_err(decode_error)?;
+    Compiler::default().document(&document)
 }
 
 fn decode_error(e: serde_json::Error) -> Error {
@@ -111,6 +129,14 @@ impl Compiler {
                 &root.key("schema"),
                 &document.schema,
             ));
+        }
+        for (field, time) in [("issued_at", &document.issued_at), ("expires", &document.expires)] {
+            if let Some(time) = time.as_deref().filter(|t| parse_rfc3339_ms(t).is_none()) {
+                return Err(error(ErrorKind::InvalidTime, &root.key(field), time));
+            }
+        }
+        if let Some(environment) = &document.environment {
+            check_key(environment, &root.key("environment"))?;
         }
         let segments_path = root.key("segments");
         check_entries(&document.segments, MAX_SEGMENTS, &segments_path)?;
