@@ -280,8 +280,14 @@ def _fields(obj: Any, path: str, required: set[str], optional: set[str]):
 
 
 def _check_format(doc: Any):
-    _fields(doc, "", {"schema", "flags"}, {"segments"})
+    _fields(doc, "", {"schema", "flags"},
+            {"segments", "version", "issued_at", "expires", "environment"})
     _fmt(isinstance(doc["schema"], str), "/schema: string")
+    # Snapshot metadata (docs/snapshots.md): optional in a plain ruleset, typed when present.
+    _fmt("version" not in doc or (is_int(doc["version"]) and 0 <= doc["version"] < 2**64),
+         "/version: u64")
+    for k in ("issued_at", "expires", "environment"):
+        _fmt(k not in doc or isinstance(doc[k], str), f"/{k}: string")
     _fmt(isinstance(doc["flags"], dict), "/flags: object")
     segs = doc.get("segments", {})
     _fmt(isinstance(segs, dict), "/segments: object")

@@ -1484,7 +1484,9 @@ def compile_errors():
     e("INVALID_FORMAT: `flags` missing", "INVALID_FORMAT", None, {"schema": SCHEMA})
     e("INVALID_FORMAT: unknown field `enabeld` in a flag", "INVALID_FORMAT", None,
       one(enabeld=False))
-    e("INVALID_FORMAT: unknown top-level field", "INVALID_FORMAT", None, doc(version=2))
+    e("INVALID_FORMAT: unknown top-level field", "INVALID_FORMAT", None, doc(toggles={}))
+    e("INVALID_FORMAT: snapshot `version` that is not a u64", "INVALID_FORMAT", None,
+      doc(version=-1))
     e("INVALID_FORMAT: `enabled` of the wrong type", "INVALID_FORMAT", None, one(enabled="no"))
     f = flag()
     del f["default"]
