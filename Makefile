@@ -31,10 +31,12 @@ setup-node:
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --features cli -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
 
+# --features cli adds the darklaunch binary and tests/cli.rs (which needs node and openssl).
 test-rust:
-	$(CARGO) test --all-targets
+	$(CARGO) test --features cli --all-targets
 	$(CARGO) test --doc
 
 # The core must build with core + alloc only.
