@@ -49,9 +49,7 @@ pub struct Document {
     pub schema: String,
     /// Snapshot metadata (docs/snapshots.md): optional in a plain ruleset, required in a
     /// signed payload, where the snapshot policy reads them from the scan.
-    /// Decoded only so that a version that is not a u64 is refused here.
     #[serde(default)]
-    #[allow(dead_code)]
     pub version: Option<u64>,
     #[serde(default)]
     pub issued_at: Option<String>,
@@ -84,7 +82,7 @@ pub struct Segment {
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Flag {
-    pub variants: Entries<Value>,
+    pub variants: Entries<StrictValue>,
     pub off: String,
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
@@ -225,4 +223,57 @@ pub struct Condition {
     pub not: Option<Box<Condition>>,
     #[serde(default)]
     pub segment: Option<String>,
+}
+
+/// Any JSON value, with duplicate keys refused in every object inside it (serde_json's own
+/// `Value` keeps the last one). Used for variant values, which may be whole JSON objects.
+#[derive(Debug)]
+pub struct StrictValue(pub Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrictVisitor;
+        impl<'de> Visitor<'de> for StrictVisitor {
+            type Value = StrictValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::from(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::String(String::from(v))))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<StrictValue, E> {
+                Ok(StrictValue(Value::Null))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StrictValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(StrictValue(item)) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(StrictValue(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrictValue, A::Error> {
+                let mut object = serde_json::Map::new();
+                while let Some((key, StrictValue(value))) = map.next_entry::<String, StrictValue>()? {
+                    if object.contains_key(&key) {
+                        return Err(de::Error::custom(alloc::format!("duplicate key `{key}`")));
+                    }
+                    object.insert(key, value);
+                }
+                Ok(StrictValue(Value::Object(object)))
+            }
+        }
+        deserializer.deserialize_any(StrictVisitor)
+    }
 }
