@@ -48,7 +48,7 @@ impl Ruleset {
 /// Loading, step 1: the size cap and the typed decode, then the schema. The document is read
 /// once; only when that fails does a second pass (the scan) look for a more precise error:
 /// a duplicate key with its JSON Pointer, or a document of another schema version.
-pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document, Error> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
     if bytes.len() > MAX_RULESET_BYTES {
         return Err(error(
             ErrorKind::TooLarge,
@@ -56,7 +56,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document, Error> {
             format!("{} bytes", bytes.len()),
         ));
     }
-    let document: model::Document = match serde_json::from_slice(bytes) {
+    let document: model::Document<'_> = match serde_json::from_slice(bytes) {
         Ok(document) => document,
         Err(e) => {
             return Err(match scan(bytes) {
@@ -66,7 +66,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document, Error> {
             })
         }
     };
-    if document.schema != SCHEMA {
+    if *document.schema != *SCHEMA {
         return Err(unsupported_schema(&document.schema));
     }
     Ok(document)
@@ -122,7 +122,7 @@ fn check_entries<V>(entries: &model::Entries<V>, max: usize, path: &Path<'_>) ->
     let mut seen = HashSet::with_capacity(entries.0.len());
     for (key, _) in &entries.0 {
         check_key(key, &path.key(key))?;
-        if !seen.insert(key.as_str()) {
+        if !seen.insert(&**key) {
             return Err(error(ErrorKind::DuplicateKey, &path.key(key), key));
         }
     }
@@ -146,10 +146,11 @@ impl Compiler {
         check_entries(&document.flags, MAX_FLAGS, &flags_path)?;
 
         for (i, (name, _)) in document.segments.0.iter().enumerate() {
-            self.segment_ids.insert(name.clone(), SegmentId(index_u32(i)));
+            self.segment_ids
+                .insert(String::from(&**name), SegmentId(index_u32(i)));
         }
         for (i, (key, _)) in document.flags.0.iter().enumerate() {
-            self.flag_ids.insert(key.clone(), FlagId(index_u32(i)));
+            self.flag_ids.insert(String::from(&**key), FlagId(index_u32(i)));
         }
 
         let mut segments = Vec::with_capacity(document.segments.0.len());
@@ -237,7 +238,7 @@ impl Compiler {
         let mut prerequisites = Vec::with_capacity(flag.prerequisites.len());
         for (i, prerequisite) in flag.prerequisites.iter().enumerate() {
             let entry = prerequisites_path.index(i);
-            let Some(&id) = self.flag_ids.get(&prerequisite.flag) else {
+            let Some(&id) = self.flag_ids.get(&*prerequisite.flag) else {
                 return Err(error(
                     ErrorKind::UnknownFlag,
                     &entry.key("flag"),
@@ -264,7 +265,7 @@ impl Compiler {
             let rule_path = rules_path.index(i);
             if let Some(id) = &rule.id {
                 check_key(id, &rule_path.key("id"))?;
-                if !rule_ids.insert(id.as_str()) {
+                if !rule_ids.insert(&**id) {
                     return Err(error(ErrorKind::DuplicateKey, &rule_path.key("id"), id));
                 }
             }
@@ -319,7 +320,7 @@ fn variant_id<V>(variants: &model::Entries<V>, name: &str, path: &Path<'_>) -> R
     variants
         .0
         .iter()
-        .position(|(n, _)| n == name)
+        .position(|(n, _)| **n == *name)
         .and_then(|i| u16::try_from(i).ok())
         .map(VariantId)
         .ok_or_else(|| error(ErrorKind::UnknownVariant, path, name))
@@ -354,7 +355,7 @@ fn variants(
             ));
         }
         variants.push(Variant {
-            name: Box::from(name.as_str()),
+            name: Box::from(&**name),
             value,
         });
     }
@@ -407,7 +408,7 @@ fn metadata(metadata: &model::Metadata, path: &Path<'_>) -> Result<Metadata, Err
     })
 }
 
-fn key_set(keys: &[String], path: &Path<'_>) -> Result<HashSet<Box<str>>, Error> {
+fn key_set(keys: &[model::Text<'_>], path: &Path<'_>) -> Result<HashSet<Box<str>>, Error> {
     if keys.len() > MAX_SEGMENT_KEYS {
         return Err(error(ErrorKind::LimitExceeded, path, "too many keys"));
     }
@@ -416,7 +417,7 @@ fn key_set(keys: &[String], path: &Path<'_>) -> Result<HashSet<Box<str>>, Error>
         if key.len() > MAX_STRING_BYTES {
             return Err(error(ErrorKind::LimitExceeded, &path.index(i), "key too long"));
         }
-        set.insert(Box::from(key.as_str()));
+        set.insert(Box::from(&**key));
     }
     Ok(set)
 }
@@ -459,7 +460,7 @@ fn check_prerequisite_graph(
                         stack.push((target, 0));
                     }
                     Some(State::Open) => {
-                        let key = document.flags.0.get(flag).map_or("", |(k, _)| k.as_str());
+                        let key = document.flags.0.get(flag).map_or("", |(k, _)| &**k);
                         let path = flags_path.key(key);
                         let path = path.key("prerequisites");
                         return Err(error(ErrorKind::PrerequisiteCycle, &path.index(entry), key));
@@ -477,7 +478,7 @@ fn check_prerequisite_graph(
                     .max()
                     .unwrap_or(0);
                 if depth > MAX_PREREQUISITE_DEPTH {
-                    let key = document.flags.0.get(flag).map_or("", |(k, _)| k.as_str());
+                    let key = document.flags.0.get(flag).map_or("", |(k, _)| &**k);
                     let path = flags_path.key(key);
                     return Err(error(
                         ErrorKind::LimitExceeded,
