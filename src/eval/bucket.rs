@@ -31,12 +31,29 @@ impl SaltedHasher {
 
     /// The 64-bit position of `unit`. `None` if `unit` is longer than `u32::MAX` bytes.
     pub fn position(&self, unit: &[u8]) -> Option<u64> {
+        let length = u32::try_from(unit.len()).ok()?.to_le_bytes();
         let mut hasher = self.0;
-        hasher.write(&u32::try_from(unit.len()).ok()?.to_le_bytes());
-        hasher.write(unit);
+        // One `write` of the whole unit half is markedly faster than two (siphasher buffers
+        // each call); the bytes hashed are the same either way.
+        let mut frame = [0u8; 4 + SHORT_UNIT];
+        match frame.get_mut(..4 + unit.len()) {
+            Some(slot) => {
+                let (head, tail) = slot.split_at_mut(4);
+                head.copy_from_slice(&length);
+                tail.copy_from_slice(unit);
+                hasher.write(slot);
+            }
+            None => {
+                hasher.write(&length);
+                hasher.write(unit);
+            }
+        }
         Some(hasher.finish())
     }
 }
+
+/// Unit ids up to this many bytes are framed on the stack and hashed in one call.
+const SHORT_UNIT: usize = 60;
 
 /// The inclusion position of `unit` under `salt`: `SipHash-2-4(INCLUSION_KEY, frame)`.
 /// `None` only for inputs over 4 GiB.

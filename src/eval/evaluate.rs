@@ -1,11 +1,11 @@
 //! `Ruleset::evaluate`: kill switch, prerequisites, rules in order, default serve, rollouts.
 //! Never panics, never fails: problems become `Reason::Error` with an `ErrorCode`.
 
-use crate::eval::bucket::{integer_text, is_inside};
+use crate::eval::bucket::integer_text;
 use crate::eval::context::{AttributeValue, Context};
 use crate::eval::{Bucket, ErrorCode, Evaluation, Reason};
 use crate::ruleset::{
-    AttributeRef, Exposure, Flag, FlagId, Rollout, Ruleset, Serve, Stage, ValueType, VariantId,
+    AttributeRef, Exposure, Flag, FlagId, Level, Rollout, Ruleset, Serve, Stage, ValueType, VariantId,
 };
 
 /// A served variant and what decided it, before it is turned into an [`Evaluation`].
@@ -136,8 +136,8 @@ impl Ruleset {
             .inclusion
             .position(unit.as_bytes())
             .ok_or(ErrorCode::InvalidContext)?;
-        let (exposure, stage) = exposure_at(&rollout.exposure, now_ms);
-        let inside = is_inside(position, exposure);
+        let (level, stage) = exposure_at(&rollout.exposure, now_ms);
+        let inside = u128::from(position) < level.threshold;
         let variant = if !inside {
             rollout.otherwise
         } else if let [(_, only)] = rollout.split.as_slice() {
@@ -162,7 +162,7 @@ impl Ruleset {
             stage,
             bucket: Some(Bucket {
                 position,
-                exposure,
+                exposure: level.units,
                 inside,
             }),
         })
@@ -178,35 +178,36 @@ pub(crate) fn unit_id<'v>(value: &'v AttributeValue, digits: &'v mut [u8; 20]) -
     }
 }
 
-/// The exposure (in millionths) and the active stage index at `now_ms`.
-fn exposure_at(exposure: &Exposure, now_ms: i64) -> (u32, Option<usize>) {
+/// The exposure and the active stage index at `now_ms`.
+fn exposure_at(exposure: &Exposure, now_ms: i64) -> (Level, Option<usize>) {
     let (stages, linear) = match exposure {
-        Exposure::Fixed(units) => return (*units, None),
+        Exposure::Fixed(level) => return (*level, None),
         Exposure::Stages { stages, linear } => (stages, *linear),
     };
     let started = stages.partition_point(|stage| stage.at <= now_ms);
     let Some(active) = started.checked_sub(1) else {
-        return (0, None);
+        return (Level::new(0), None);
     };
     let (Some(current), next) = (stages.get(active), stages.get(started)) else {
-        return (0, None);
+        return (Level::new(0), None);
     };
     match next {
-        Some(next) if linear => (interpolate(current, next, now_ms), Some(active)),
-        _ => (current.units, Some(active)),
+        Some(next) if linear => (Level::new(interpolate(current, next, now_ms)), Some(active)),
+        _ => (current.level, Some(active)),
     }
 }
 
 /// `units_i + (units_j − units_i) × (now − at_i) ÷ (at_j − at_i)`, floored, in exact integers.
 fn interpolate(from: &Stage, to: &Stage, now_ms: i64) -> u32 {
+    let (from_units, to_units) = (from.level.units, to.level.units);
     let span = i128::from(to.at) - i128::from(from.at);
     let elapsed = i128::from(now_ms) - i128::from(from.at);
-    let delta = i128::from(to.units) - i128::from(from.units);
+    let delta = i128::from(to_units) - i128::from(from_units);
     if span <= 0 {
-        return from.units;
+        return from_units;
     }
-    let units = i128::from(from.units) + (delta * elapsed).div_euclid(span);
-    u32::try_from(units.clamp(0, i128::from(u32::MAX))).unwrap_or(from.units)
+    let units = i128::from(from_units) + (delta * elapsed).div_euclid(span);
+    u32::try_from(units.clamp(0, i128::from(u32::MAX))).unwrap_or(from_units)
 }
 
 fn decided(variant: VariantId, reason: Reason) -> Decision {

@@ -106,14 +106,31 @@ pub(crate) struct Rollout {
 
 #[derive(Debug)]
 pub(crate) enum Exposure {
-    Fixed(u32),
+    Fixed(Level),
     Stages { stages: Vec<Stage>, linear: bool },
 }
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Stage {
     pub at: i64,
+    pub level: Level,
+}
+
+/// An exposure in millionths with its threshold, computed once at compile time (a 128-bit
+/// division is too slow to repeat per evaluation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Level {
     pub units: u32,
+    pub threshold: u128,
+}
+
+impl Level {
+    pub fn new(units: u32) -> Self {
+        Level {
+            units,
+            threshold: crate::eval::bucket::threshold(units),
+        }
+    }
 }
 
 #[derive(Debug)]

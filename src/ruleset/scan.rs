@@ -1,9 +1,7 @@
-//! A first pass over the raw JSON, before the typed decode: finds duplicate keys in *any*
-//! object (serde would keep the last one, or report them without a path) and reads the
-//! top-level `schema`, so a document of another schema version is reported as such rather
-//! than as a pile of unknown fields. It also picks up the snapshot metadata at the top level
-//! (`version`, `issued_at`, `expires`, `environment`), so the snapshot policy can refuse a
-//! rolled-back or expired payload before paying for the compile.
+//! A second pass over the raw JSON, run only when the typed decode failed, to say precisely
+//! why: a duplicate key in *any* object (with its JSON Pointer; serde reports duplicate
+//! fields without a path), or a top-level `schema` of another version (so such a document is
+//! reported as unsupported rather than as a pile of unknown fields).
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -21,23 +19,13 @@ use crate::ruleset::path::Path;
 /// Objects up to this many keys are checked by a linear scan; bigger ones use a hash set.
 const LINEAR_KEYS: usize = 16;
 
-/// What the scan learnt from the top level: `schema` if it is a string, and the snapshot
-/// metadata fields as they were written (their types are checked by whoever needs them).
-#[derive(Debug, Default)]
-pub(crate) struct Header {
-    pub schema: Option<String>,
-    pub version: Option<Value>,
-    pub issued_at: Option<Value>,
-    pub expires: Option<Value>,
-    pub environment: Option<Value>,
-}
-
 /// Walks the whole document. Syntax errors come back from serde_json as usual; a duplicate
-/// key comes back as the [`Error`] with its JSON Pointer.
-pub(crate) fn scan(bytes: &[u8]) -> Result<Result<Header, Error>, serde_json::Error> {
+/// key comes back as the [`Error`] with its JSON Pointer. Otherwise it returns the top-level
+/// `schema` if that is a string.
+pub(crate) fn scan(bytes: &[u8]) -> Result<Result<Option<String>, Error>, serde_json::Error> {
     let mut state = State {
         duplicate: None,
-        header: Header::default(),
+        schema: None,
     };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let outcome = Walk {
@@ -49,13 +37,13 @@ pub(crate) fn scan(bytes: &[u8]) -> Result<Result<Header, Error>, serde_json::Er
     match (outcome, state.duplicate) {
         (_, Some(duplicate)) => Ok(Err(duplicate)),
         (Err(e), None) => Err(e),
-        (Ok(()), None) => Ok(Ok(state.header)),
+        (Ok(()), None) => Ok(Ok(state.schema)),
     }
 }
 
 struct State {
     duplicate: Option<Error>,
-    header: Header,
+    schema: Option<String>,
 }
 
 struct Walk<'a, 'p> {
@@ -125,19 +113,9 @@ impl<'de> Visitor<'de> for Walk<'_, '_> {
                 self.state.duplicate = Some(error(ErrorKind::DuplicateKey, &path, &key));
                 return Err(de::Error::custom("duplicate key"));
             }
-            let header = &mut self.state.header;
-            let metadata = match (matches!(self.path, Path::Root), &*key) {
-                (true, "version") => Some(&mut header.version),
-                (true, "issued_at") => Some(&mut header.issued_at),
-                (true, "expires") => Some(&mut header.expires),
-                (true, "environment") => Some(&mut header.environment),
-                _ => None,
-            };
-            if let Some(slot) = metadata {
-                *slot = Some(map.next_value::<Value>()?);
-            } else if matches!(self.path, Path::Root) && key == "schema" {
+            if matches!(self.path, Path::Root) && key == "schema" {
                 let schema = map.next_value::<Value>()?;
-                self.state.header.schema = schema.as_str().map(String::from);
+                self.state.schema = schema.as_str().map(String::from);
             } else {
                 map.next_value_seed(Walk {
                     path: &self.path.key(&key),

@@ -96,8 +96,9 @@ impl Keyring {
     pub fn from_json(bytes: &[u8]) -> Result<Keyring, Error> {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
-        struct File {
-            keys: crate::ruleset::Entries<String>,
+        struct File<'a> {
+            #[serde(borrow)]
+            keys: crate::ruleset::Entries<'a, String>,
             #[serde(default)]
             threshold: Option<usize>,
         }

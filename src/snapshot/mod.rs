@@ -2,6 +2,11 @@
 //! keyring of pinned keys, and the host policy (environment, expiry, anti-rollback).
 //! See `docs/snapshots.md` for the format and `docs/keys.md` for key handling.
 
+// The snapshot doc's host example runs as a doctest.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../../docs/snapshots.md")]
+struct SnapshotDocDoctests;
+
 mod envelope;
 mod keyring;
 mod verify;

@@ -8,12 +8,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use ed25519_dalek::Signature as Ed25519Signature;
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind};
 use crate::eval::{Context, Evaluation, Reason};
-use crate::ruleset::compile::{compile_body, scan_header};
+use crate::ruleset::compile::{compile, decode};
 use crate::ruleset::Ruleset;
 use crate::snapshot::envelope::{pae, Envelope, PAYLOAD_TYPE};
 use crate::snapshot::keyring::Keyring;
@@ -152,19 +151,17 @@ pub fn verify(bytes: &[u8], keyring: &Keyring, policy: &Policy<'_>) -> Result<Up
     let key_ids = verified_keys(&envelope, keyring)?;
     let payload = envelope.payload.as_slice();
 
-    let header = scan_header(payload)?;
-    let version = header.version.as_ref().and_then(Value::as_u64);
-    let issued_at = time_field(header.issued_at.as_ref(), "/issued_at")?;
-    let expires = time_field(header.expires.as_ref(), "/expires")?;
-    let environment = header.environment.as_ref().and_then(Value::as_str);
-    let Some(version) = version else {
+    let document = decode(payload)?;
+    let issued_at = time_field(document.issued_at.as_deref(), "/issued_at")?;
+    let expires = time_field(document.expires.as_deref(), "/expires")?;
+    let Some(version) = document.version else {
         return Err(fail(
             ErrorKind::MissingMetadata,
             "/version",
             "a snapshot needs a u64 version",
         ));
     };
-    let Some(environment) = environment else {
+    let Some(environment) = document.environment.as_deref() else {
         return Err(fail(
             ErrorKind::MissingMetadata,
             "/environment",
@@ -211,7 +208,7 @@ pub fn verify(bytes: &[u8], keyring: &Keyring, policy: &Policy<'_>) -> Result<Up
             ));
         }
     }
-    let ruleset = compile_body(payload)?;
+    let ruleset = compile(&document)?;
     let info = SnapshotInfo {
         version,
         issued_at_ms: issued_at,
@@ -223,10 +220,8 @@ pub fn verify(bytes: &[u8], keyring: &Keyring, policy: &Policy<'_>) -> Result<Up
     Ok(Update::Accepted(Snapshot { ruleset, info }))
 }
 
-fn time_field(value: Option<&Value>, path: &str) -> Result<i64, Error> {
-    let text = value
-        .and_then(Value::as_str)
-        .ok_or_else(|| fail(ErrorKind::MissingMetadata, path, "an RFC 3339 time is required"))?;
+fn time_field(text: Option<&str>, path: &str) -> Result<i64, Error> {
+    let text = text.ok_or_else(|| fail(ErrorKind::MissingMetadata, path, "an RFC 3339 time is required"))?;
     parse_rfc3339_ms(text).ok_or_else(|| fail(ErrorKind::InvalidTime, path, text))
 }
 

@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
 use crate::limits::*;
 use crate::ruleset::path::Path;
-use crate::ruleset::scan::{scan, Header};
+use crate::ruleset::scan::scan;
 use crate::ruleset::{
     model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, SegmentId, Serve,
     ValueType, Variant, VariantId, SCHEMA,
@@ -41,39 +41,44 @@ impl Ruleset {
     /// Hosts that serve traffic load *signed* snapshots instead (see [`crate::snapshot`]);
     /// this entry point is for tools, tests and rulesets that never leave the process.
     pub fn from_json(bytes: &[u8]) -> Result<Ruleset, Error> {
-        scan_header(bytes)?;
-        compile_body(bytes)
+        compile(&decode(bytes)?)
     }
 }
 
-/// Phase 1 of loading: size cap, well-formed JSON, duplicate keys, supported schema. Returns
-/// the top-level snapshot metadata fields for the snapshot policy to check before the
-/// (more expensive) compile.
-pub(crate) fn scan_header(bytes: &[u8]) -> Result<Header, Error> {
-    {
-        if bytes.len() > MAX_RULESET_BYTES {
-            return Err(error(
-                ErrorKind::TooLarge,
-                &Path::Root,
-                format!("{} bytes", bytes.len()),
-            ));
-        }
-        let header = scan(bytes).map_err(decode_error)??;
-        if let Some(schema) = header.schema.as_deref().filter(|s| *s != SCHEMA) {
-            return Err(error(
-                ErrorKind::UnsupportedSchema,
-                &Path::Root.key("schema"),
-                schema,
-            ));
-        }
-        Ok(header)
+/// Loading, step 1: the size cap and the typed decode, then the schema. The document is read
+/// once; only when that fails does a second pass (the scan) look for a more precise error:
+/// a duplicate key with its JSON Pointer, or a document of another schema version.
+pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
+    if bytes.len() > MAX_RULESET_BYTES {
+        return Err(error(
+            ErrorKind::TooLarge,
+            &Path::Root,
+            format!("{} bytes", bytes.len()),
+        ));
     }
+    let document: model::Document<'_> = match serde_json::from_slice(bytes) {
+        Ok(document) => document,
+        Err(e) => {
+            return Err(match scan(bytes) {
+                Ok(Err(duplicate)) => duplicate,
+                Ok(Ok(Some(schema))) if schema != SCHEMA => unsupported_schema(&schema),
+                _ => decode_error(e),
+            })
+        }
+    };
+    if *document.schema != *SCHEMA {
+        return Err(unsupported_schema(&document.schema));
+    }
+    Ok(document)
 }
 
-/// Phase 2 of loading: the typed decode and the compile, on bytes that passed phase 1.
-pub(crate) fn compile_body(bytes: &[u8]) -> Result<Ruleset, Error> {
-    let document: model::Document = serde_json::from_slice(bytes).map_err(decode_error)?;
-    Compiler::default().document(&document)
+/// Loading, step 2: the compile.
+pub(crate) fn compile(document: &model::Document) -> Result<Ruleset, Error> {
+    Compiler::default().document(document)
+}
+
+fn unsupported_schema(schema: &str) -> Error {
+    error(ErrorKind::UnsupportedSchema, &Path::Root.key("schema"), schema)
 }
 
 fn decode_error(e: serde_json::Error) -> Error {
@@ -105,7 +110,7 @@ fn check_key(key: &str, path: &Path<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Checks the keys and the count of a list of entries (duplicates were found by the scan).
+/// Checks the keys, their uniqueness and the count of a list of entries.
 fn check_entries<V>(entries: &model::Entries<V>, max: usize, path: &Path<'_>) -> Result<(), Error> {
     if entries.0.len() > max {
         return Err(error(
@@ -114,22 +119,19 @@ fn check_entries<V>(entries: &model::Entries<V>, max: usize, path: &Path<'_>) ->
             format!("more than {max} entries"),
         ));
     }
-    entries
-        .0
-        .iter()
-        .try_for_each(|(key, _)| check_key(key, &path.key(key)))
+    let mut seen = HashSet::with_capacity(entries.0.len());
+    for (key, _) in &entries.0 {
+        check_key(key, &path.key(key))?;
+        if !seen.insert(&**key) {
+            return Err(error(ErrorKind::DuplicateKey, &path.key(key), key));
+        }
+    }
+    Ok(())
 }
 
 impl Compiler {
     fn document(mut self, document: &model::Document) -> Result<Ruleset, Error> {
         let root = Path::Root;
-        if document.schema != SCHEMA {
-            return Err(error(
-                ErrorKind::UnsupportedSchema,
-                &root.key("schema"),
-                &document.schema,
-            ));
-        }
         for (field, time) in [("issued_at", &document.issued_at), ("expires", &document.expires)] {
             if let Some(time) = time.as_deref().filter(|t| parse_rfc3339_ms(t).is_none()) {
                 return Err(error(ErrorKind::InvalidTime, &root.key(field), time));
@@ -144,10 +146,11 @@ impl Compiler {
         check_entries(&document.flags, MAX_FLAGS, &flags_path)?;
 
         for (i, (name, _)) in document.segments.0.iter().enumerate() {
-            self.segment_ids.insert(name.clone(), SegmentId(index_u32(i)));
+            self.segment_ids
+                .insert(String::from(&**name), SegmentId(index_u32(i)));
         }
         for (i, (key, _)) in document.flags.0.iter().enumerate() {
-            self.flag_ids.insert(key.clone(), FlagId(index_u32(i)));
+            self.flag_ids.insert(String::from(&**key), FlagId(index_u32(i)));
         }
 
         let mut segments = Vec::with_capacity(document.segments.0.len());
@@ -235,7 +238,7 @@ impl Compiler {
         let mut prerequisites = Vec::with_capacity(flag.prerequisites.len());
         for (i, prerequisite) in flag.prerequisites.iter().enumerate() {
             let entry = prerequisites_path.index(i);
-            let Some(&id) = self.flag_ids.get(&prerequisite.flag) else {
+            let Some(&id) = self.flag_ids.get(&*prerequisite.flag) else {
                 return Err(error(
                     ErrorKind::UnknownFlag,
                     &entry.key("flag"),
@@ -262,7 +265,7 @@ impl Compiler {
             let rule_path = rules_path.index(i);
             if let Some(id) = &rule.id {
                 check_key(id, &rule_path.key("id"))?;
-                if !rule_ids.insert(id.as_str()) {
+                if !rule_ids.insert(&**id) {
                     return Err(error(ErrorKind::DuplicateKey, &rule_path.key("id"), id));
                 }
             }
@@ -313,21 +316,24 @@ fn index_u32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
-fn variant_id(variants: &model::Entries<Value>, name: &str, path: &Path<'_>) -> Result<VariantId, Error> {
+fn variant_id<V>(variants: &model::Entries<V>, name: &str, path: &Path<'_>) -> Result<VariantId, Error> {
     variants
         .0
         .iter()
-        .position(|(n, _)| n == name)
+        .position(|(n, _)| **n == *name)
         .and_then(|i| u16::try_from(i).ok())
         .map(VariantId)
         .ok_or_else(|| error(ErrorKind::UnknownVariant, path, name))
 }
 
-fn variants(entries: &model::Entries<Value>, path: &Path<'_>) -> Result<(Vec<Variant>, ValueType), Error> {
+fn variants(
+    entries: &model::Entries<model::StrictValue>,
+    path: &Path<'_>,
+) -> Result<(Vec<Variant>, ValueType), Error> {
     check_entries(entries, MAX_VARIANTS, path)?;
     let mut value_type = None;
     let mut variants = Vec::with_capacity(entries.0.len());
-    for (name, value) in &entries.0 {
+    for (name, model::StrictValue(value)) in &entries.0 {
         let value = match value {
             Value::Bool(b) => FlagValue::Bool(*b),
             Value::Number(n) => FlagValue::Number(n.as_f64().unwrap_or(f64::NAN)),
@@ -349,7 +355,7 @@ fn variants(entries: &model::Entries<Value>, path: &Path<'_>) -> Result<(Vec<Var
             ));
         }
         variants.push(Variant {
-            name: Box::from(name.as_str()),
+            name: Box::from(&**name),
             value,
         });
     }
@@ -402,7 +408,7 @@ fn metadata(metadata: &model::Metadata, path: &Path<'_>) -> Result<Metadata, Err
     })
 }
 
-fn key_set(keys: &[String], path: &Path<'_>) -> Result<HashSet<Box<str>>, Error> {
+fn key_set(keys: &[model::Text<'_>], path: &Path<'_>) -> Result<HashSet<Box<str>>, Error> {
     if keys.len() > MAX_SEGMENT_KEYS {
         return Err(error(ErrorKind::LimitExceeded, path, "too many keys"));
     }
@@ -411,7 +417,7 @@ fn key_set(keys: &[String], path: &Path<'_>) -> Result<HashSet<Box<str>>, Error>
         if key.len() > MAX_STRING_BYTES {
             return Err(error(ErrorKind::LimitExceeded, &path.index(i), "key too long"));
         }
-        set.insert(Box::from(key.as_str()));
+        set.insert(Box::from(&**key));
     }
     Ok(set)
 }
@@ -454,7 +460,7 @@ fn check_prerequisite_graph(
                         stack.push((target, 0));
                     }
                     Some(State::Open) => {
-                        let key = document.flags.0.get(flag).map_or("", |(k, _)| k.as_str());
+                        let key = document.flags.0.get(flag).map_or("", |(k, _)| &**k);
                         let path = flags_path.key(key);
                         let path = path.key("prerequisites");
                         return Err(error(ErrorKind::PrerequisiteCycle, &path.index(entry), key));
@@ -472,7 +478,7 @@ fn check_prerequisite_graph(
                     .max()
                     .unwrap_or(0);
                 if depth > MAX_PREREQUISITE_DEPTH {
-                    let key = document.flags.0.get(flag).map_or("", |(k, _)| k.as_str());
+                    let key = document.flags.0.get(flag).map_or("", |(k, _)| &**k);
                     let path = flags_path.key(key);
                     return Err(error(
                         ErrorKind::LimitExceeded,

@@ -8,10 +8,12 @@ use serde_json::Value;
 
 use super::{check_entries, error, variant_id, Compiler};
 use crate::error::{Error, ErrorKind};
-use crate::eval::bucket::{exact_integer, percent_to_units, SaltedHasher, INCLUSION_KEY, VARIANT_KEY};
+use crate::eval::bucket::{
+    exact_integer, percent_to_units, SaltedHasher, FULL_EXPOSURE, INCLUSION_KEY, VARIANT_KEY,
+};
 use crate::limits::{MAX_KEY_BYTES, MAX_STAGES, MAX_VARIANTS};
 use crate::ruleset::path::Path;
-use crate::ruleset::{model, AttributeRef, Exposure, Rollout, Stage};
+use crate::ruleset::{model, AttributeRef, Exposure, Level, Rollout, Stage};
 use crate::time::parse_rfc3339_ms;
 
 /// The largest total of weights: one in a million is the finest split.
@@ -54,8 +56,8 @@ impl Compiler {
                     "give percent or stages, not both",
                 ))
             }
-            (Some(percent), None) => Exposure::Fixed(units(percent, &path.key("percent"))?),
-            (None, None) => Exposure::Fixed(percent_to_units(100.0).unwrap_or_default()),
+            (Some(percent), None) => Exposure::Fixed(Level::new(units(percent, &path.key("percent"))?)),
+            (None, None) => Exposure::Fixed(Level::new(FULL_EXPOSURE)),
             (None, Some(stages)) => Exposure::Stages {
                 stages: self::stages(stages, &path.key("stages"))?,
                 linear: rollout.ramp == model::Ramp::Linear,
@@ -134,7 +136,7 @@ fn stages(stages: &[model::Stage], path: &Path<'_>) -> Result<Vec<Stage>, Error>
                     "stage times must increase",
                 ));
             }
-            if units < previous.units && !stage.rollback {
+            if units < previous.level.units && !stage.rollback {
                 return Err(error(
                     ErrorKind::ShrinkingExposure,
                     &at_path,
@@ -142,7 +144,10 @@ fn stages(stages: &[model::Stage], path: &Path<'_>) -> Result<Vec<Stage>, Error>
                 ));
             }
         }
-        compiled.push(Stage { at, units });
+        compiled.push(Stage {
+            at,
+            level: Level::new(units),
+        });
     }
     Ok(compiled)
 }

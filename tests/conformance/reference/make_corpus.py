@@ -1521,6 +1521,14 @@ def compile_errors():
     e("DUPLICATE_KEY: a variant name twice", "DUPLICATE_KEY", "/flags/f/variants/on",
       text='{"schema": "darklaunch/v1", "flags": {"f": {"variants": {"on": true, "off": false, '
            '"on": false}, "off": "off", "default": "on"}}}')
+    e("DUPLICATE_KEY: a key twice inside a JSON variant value", "DUPLICATE_KEY",
+      "/flags/f/variants/a/1/x",
+      text='{"schema": "darklaunch/v1", "flags": {"f": {"variants": {"a": [{}, {"x": 1, "x": 2}]}, '
+           '"off": "a", "default": "a"}}}')
+    e("DUPLICATE_KEY: a field of a rule twice", "DUPLICATE_KEY", "/flags/f/rules/0/serve",
+      text='{"schema": "darklaunch/v1", "flags": {"f": {"variants": {"on": true, "off": false}, '
+           '"off": "off", "default": "on", "rules": [{"if": {"attr": "a", "op": "exists"}, '
+           '"serve": "on", "serve": "off"}]}}}')
     e("DUPLICATE_KEY: `schema` twice", "DUPLICATE_KEY", "/schema",
       text='{"schema": "darklaunch/v1", "schema": "darklaunch/v1", "flags": {}}')
     e("DUPLICATE_KEY: a segment name twice", "DUPLICATE_KEY", "/segments/s",
