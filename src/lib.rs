@@ -6,10 +6,14 @@
 //! # Data flow
 //!
 //! ```text
-//! ruleset JSON bytes ─► Ruleset::from_json ─► decode (serde, bounded) ─► model (plain data)
-//!     ─► compile (validate, intern, precompute thresholds, index flags) ─► Ruleset (immutable)
+//! snapshot bytes ─► Envelope::parse ─► verify(keyring, policy) ─► verified payload bytes
+//!     ─► decode (serde, bounded) ─► model (plain data) ─► compile (validate, intern,
+//!     precompute thresholds, index flags) ─► Ruleset (immutable, inside a Snapshot)
 //!     ─► Ruleset::evaluate(flag, &Context, now_ms) ─► Evaluation { value, variant, reason, … }
 //! ```
+//!
+//! Tools and tests may compile an unsigned ruleset with [`Ruleset::from_json`]; hosts that
+//! serve traffic load signed snapshots with [`snapshot::verify`] (see `docs/snapshots.md`).
 //!
 //! Errors happen only at load time ([`Error`], with a stable code and a JSON Pointer).
 //! Evaluation never fails and never panics: an unknown flag or a bad context gives
@@ -52,6 +56,8 @@
 //! - `eval`: [`Context`], condition matching, bucketing, [`Evaluation`];
 //! - [`bucket`]: the published bucketing algorithm, for tools and other languages;
 //! - [`limits`]: every cap on untrusted input;
+//! - [`snapshot`]: signed snapshots: DSSE envelope, [`snapshot::Keyring`], [`snapshot::verify`]
+//!   with the host's [`snapshot::Policy`];
 //! - `error`: load errors ([`Error`], [`ErrorKind`]); `time`: RFC 3339 parsing.
 //!
 //! # Crate features
@@ -59,7 +65,8 @@
 //! - `std` (default): implements `std::error::Error`. Without it the crate is `no_std` +
 //!   `alloc` (checked in CI by building for `wasm32v1-none`).
 //! - `wasm`: reserved for the wasm-bindgen bindings.
-//! - `cli`: reserved for the `darklaunch` command-line tool.
+//! - `cli`: the `darklaunch` command-line tool (`src/bin/darklaunch/`): keygen, sign,
+//!   verify, lint, eval, simulate, diff. Never part of the library's no_std / wasm builds.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

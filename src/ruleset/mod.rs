@@ -4,7 +4,7 @@
 
 pub(crate) mod compile;
 mod model;
-mod path;
+pub(crate) mod path;
 mod scan;
 mod value;
 

@@ -10,6 +10,7 @@ use ed25519_dalek::VerifyingKey;
 
 use crate::error::{Error, ErrorKind};
 use crate::limits::{MAX_KEYS, MAX_KEY_BYTES};
+use crate::ruleset::path::Path;
 use crate::snapshot::envelope::decode_base64;
 
 /// Trusted public keys by id, and the signature threshold (default 1).
@@ -20,9 +21,11 @@ pub struct Keyring {
 }
 
 fn rejected(id: &str, detail: &str) -> Error {
+    let root = Path::Root;
+    let keys = root.key("keys");
     Error::new(
         ErrorKind::KeyRejected,
-        format!("/keys/{id}"),
+        keys.key(id).render(),
         String::from(detail),
     )
 }
