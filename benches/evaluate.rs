@@ -310,9 +310,49 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
+/// 6. `snapshot::verify` of the same 1,000 flags as a signed snapshot — a host's whole load:
+/// envelope parse, base64, Ed25519 `verify_strict` over the PAE, SHA-256, decode, compile.
+fn verify_snapshot(c: &mut Criterion) {
+    use darklaunch::snapshot::{encode_base64, pae, verify, Keyring, Policy, Update, PAYLOAD_TYPE};
+    use ed25519_dalek::{Signer, SigningKey};
+
+    let ruleset = thousand_flags();
+    let payload = format!(
+        r#"{{ "version": 1, "issued_at": "2026-12-01T00:00:00Z", "expires": "2027-12-01T00:00:00Z",
+        "environment": "prod", {}"#,
+        ruleset.trim_start().trim_start_matches('{')
+    );
+    let key = SigningKey::from_bytes(&[7; 32]);
+    let signature = key.sign(&pae(PAYLOAD_TYPE, payload.as_bytes()));
+    let envelope = format!(
+        r#"{{"payload":"{}","payloadType":"{PAYLOAD_TYPE}","signatures":[{{"keyid":"ci","sig":"{}"}}]}}"#,
+        encode_base64(payload.as_bytes()),
+        encode_base64(&signature.to_bytes())
+    );
+    let mut keyring = Keyring::new();
+    keyring
+        .add("ci", key.verifying_key().as_bytes())
+        .expect("valid key");
+    let policy = Policy::new("prod", NOW_MS);
+    assert!(matches!(
+        verify(envelope.as_bytes(), &keyring, &policy),
+        Ok(Update::Accepted(_))
+    ));
+    println!("verify/1000_flags: envelope is {} bytes", envelope.len());
+
+    let mut group = c.benchmark_group("verify");
+    group.sampling_mode(SamplingMode::Flat);
+    group.measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Bytes(envelope.len() as u64));
+    group.bench_function("1000_flags", |b| {
+        b.iter_with_large_drop(|| verify(black_box(envelope.as_bytes()), &keyring, &policy))
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = criterion();
-    targets = rollout_flag, rule_flag, segment_100k, evaluate_all, compile
+    targets = rollout_flag, rule_flag, segment_100k, evaluate_all, compile, verify_snapshot
 }
 criterion_main!(benches);
