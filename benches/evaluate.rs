@@ -310,8 +310,9 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
-/// 6. `snapshot::verify` of the same 1,000 flags as a signed snapshot — a host's whole load:
-/// envelope parse, base64, Ed25519 `verify_strict` over the PAE, SHA-256, decode, compile.
+/// 6. `snapshot::verify` of the same 1,000 flags as a signed snapshot: a host's whole load.
+///
+/// That is envelope parse, base64, Ed25519 `verify_strict` over the PAE, SHA-256, decode, compile.
 fn verify_snapshot(c: &mut Criterion) {
     use darklaunch::snapshot::{encode_base64, pae, verify, Keyring, Policy, Update, PAYLOAD_TYPE};
     use ed25519_dalek::{Signer, SigningKey};
