@@ -75,21 +75,40 @@ fn main() -> ExitCode {
     let Some(now) = parse_rfc3339_ms("2026-12-08T09:00:00Z") else {
         return ExitCode::FAILURE;
     };
-    for user in [
-        Context::with_targeting_key("user-42").with("appVersion", "4.3.0"),
-        Context::with_targeting_key("user-42").with("appVersion", "4.1.9"),
-        Context::with_targeting_key("someone").with("email", "Ada@Example.com"),
+    println!("\nexplain new-checkout at stage 2:");
+    for (label, user) in [
+        (
+            "user-42, app 4.3.0",
+            Context::with_targeting_key("user-42").with("appVersion", "4.3.0"),
+        ),
+        (
+            "user-42, app 4.1.9",
+            Context::with_targeting_key("user-42").with("appVersion", "4.1.9"),
+        ),
+        (
+            "staff e-mail",
+            Context::with_targeting_key("someone").with("email", "Ada@Example.com"),
+        ),
     ] {
         let e = ruleset.evaluate("new-checkout", &user, now);
+        let rule = match (e.rule, e.rule_id) {
+            (Some(index), Some(id)) => format!("rule {index} ({id})"),
+            (Some(index), None) => format!("rule {index}"),
+            _ => "no rule".into(),
+        };
+        let bucket = e.bucket.map_or(String::new(), |b| {
+            format!(
+                ", position {} {} the {}% threshold (stage {})",
+                b.position,
+                if b.inside { "below" } else { "above" },
+                f64::from(b.exposure) / 10_000.0,
+                e.stage.map_or("-".into(), |s| s.to_string())
+            )
+        });
         println!(
-            "explain new-checkout for {:?}: variant {:?}, reason {}, rule {:?} {:?}, stage {:?}, bucket {:?}",
-            user.targeting_key(),
-            e.variant,
-            e.reason.as_str(),
-            e.rule,
-            e.rule_id,
-            e.stage,
-            e.bucket
+            "  {label:<20} {:<4} {:<16} {rule}{bucket}",
+            e.variant.unwrap_or("-"),
+            e.reason.as_str()
         );
     }
     if sticky {
