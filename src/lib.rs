@@ -58,7 +58,7 @@
 //!
 //! - `std` (default): implements `std::error::Error`. Without it the crate is `no_std` +
 //!   `alloc` (checked in CI by building for `wasm32v1-none`).
-//! - `wasm`: reserved for the wasm-bindgen bindings.
+//! - `wasm`: the wasm-bindgen bindings ([`wasm`]) the npm package is built from (`make pkg`).
 //! - `cli`: reserved for the `darklaunch` command-line tool.
 #![no_std]
 #![forbid(unsafe_code)]
@@ -91,6 +91,8 @@ pub mod limits;
 mod ruleset;
 pub mod snapshot;
 mod time;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 /// The published bucketing algorithm (`docs/bucketing.md`).
 pub mod bucket {
