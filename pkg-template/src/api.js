@@ -290,16 +290,13 @@ export class Flags {
     }, () => ({ ...this.#failure('GENERAL'), flag }));
   }
 
-  /** Releases the wasm memory; afterwards every evaluation is `ERROR` / `GENERAL`. */
+  /** Releases the wasm memory; afterwards every evaluation of a known flag is `ERROR` / `GENERAL`. */
   free() {
     this.#snapshot?.free();
     this.#verifier?.free();
     this.#snapshot = undefined;
     this.#verifier = undefined;
     this.#info = undefined;
-    this.#index = new Map();
-    this.#flags = [];
-    this.#out = new Uint32Array(0);
   }
 
   // A packed evaluation; 0 (no variant) stands for every failure outside the core.
