@@ -1,26 +1,35 @@
 # The two commands of the README, plus the steps they are made of.
 #   make run   - the main job: evaluate the example dark launch for a population of users
 #   make test  - every check CI runs (installs what it needs first; safe to re-run)
+#   make pkg   - the npm package in pkg/ (pkg-template/build.mjs)
 # Both start with `setup`, which is idempotent and fast on the second run.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: run test setup setup-rust setup-node lint test-rust test-nostd test-schema test-reference bench
+.PHONY: run test setup setup-rust setup-wasm setup-node lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js bench bench-npm
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
 
-test: setup lint test-rust test-nostd test-schema test-reference
+test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js
 	@echo "make test: all checks passed"
 
-setup: setup-rust setup-node
+setup: setup-rust setup-wasm setup-node
 
 # rustup is idempotent: already-installed targets and components are skipped quickly.
 setup-rust:
 	@rustup component add rustfmt clippy >/dev/null 2>&1 || true
 	@rustup target list --installed | grep -qx wasm32v1-none || rustup target add wasm32v1-none
+
+# The wasm target and the wasm-bindgen CLI of exactly the crate's version (Cargo.toml).
+# No --locked: the CLI's lockfile names a crate version this registry lacks.
+WASM_BINDGEN_VERSION := 0.2.130
+setup-wasm:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@wasm-bindgen --version 2>/dev/null | grep -qx 'wasm-bindgen $(WASM_BINDGEN_VERSION)' || \
+		$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
 # Reinstall node packages only when the lockfile changed since the last install.
 setup-node:
@@ -33,6 +42,10 @@ lint:
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --all-targets --features cli -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
+
+# The bindings are linted for the target they are built for.
+lint-wasm:
+	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
 
 # --features cli adds the darklaunch binary and tests/cli.rs (which needs node and openssl).
 test-rust:
@@ -50,6 +63,16 @@ test-schema:
 test-reference:
 	cd tests/conformance/reference && python3 bucketing.py --selftest && python3 run_corpus.py
 
+pkg: setup
+	node pkg-template/build.mjs
+
+# The npm package in Node: the conformance corpus, bucketing vectors, errors, update, free.
+test-js: pkg
+	node --test tests/js/*.test.mjs
+
 # Benchmarks are measured, never run as tests. See docs/performance.md.
 bench:
 	$(CARGO) bench --bench evaluate
+
+bench-npm: pkg
+	node benches/npm.mjs

@@ -64,7 +64,7 @@
 //!
 //! - `std` (default): implements `std::error::Error`. Without it the crate is `no_std` +
 //!   `alloc` (checked in CI by building for `wasm32v1-none`).
-//! - `wasm`: reserved for the wasm-bindgen bindings.
+//! - `wasm`: the wasm-bindgen bindings ([`wasm`]) the npm package is built from (`make pkg`).
 //! - `cli`: the `darklaunch` command-line tool (`src/bin/darklaunch/`): keygen, sign,
 //!   verify, lint, eval, simulate, diff. Never part of the library's no_std / wasm builds.
 #![no_std]
@@ -98,6 +98,8 @@ pub mod limits;
 mod ruleset;
 pub mod snapshot;
 mod time;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 /// The published bucketing algorithm (`docs/bucketing.md`).
 pub mod bucket {

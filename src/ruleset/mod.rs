@@ -182,6 +182,13 @@ impl Ruleset {
         self.flag(id).map(|flag| flag.value_type)
     }
 
+    /// A flag's variants, as (name, value), in the order of their indices. Empty for an id
+    /// of another ruleset. Hosts read them once at load (the JS package caches the values).
+    pub fn variants(&self, id: FlagId) -> impl ExactSizeIterator<Item = (&str, &FlagValue)> + '_ {
+        let variants = self.flag(id).map_or(&[][..], |flag| flag.variants.as_slice());
+        variants.iter().map(|variant| (&*variant.name, &variant.value))
+    }
+
     /// A flag's metadata.
     pub fn metadata(&self, id: FlagId) -> Option<&Metadata> {
         self.flag(id).map(|flag| &flag.metadata)

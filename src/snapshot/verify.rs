@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, ErrorKind};
 use crate::eval::{Context, Evaluation, Reason};
 use crate::ruleset::compile::{compile, decode};
-use crate::ruleset::Ruleset;
+use crate::ruleset::{FlagId, Ruleset};
 use crate::snapshot::envelope::{pae, Envelope, PAYLOAD_TYPE};
 use crate::snapshot::keyring::Keyring;
 use crate::time::parse_rfc3339_ms;
@@ -119,7 +119,15 @@ impl Snapshot {
 
     /// Evaluates a flag; past `expires` a served value carries reason `STALE`.
     pub fn evaluate(&self, key: &str, context: &Context, now_ms: i64) -> Evaluation<'_> {
-        let mut evaluation = self.ruleset.evaluate(key, context, now_ms);
+        self.stale_if_expired(self.ruleset.evaluate(key, context, now_ms), now_ms)
+    }
+
+    /// As [`evaluate`](Snapshot::evaluate), by the id from [`Ruleset::flag_id`]: the hot path.
+    pub fn evaluate_id(&self, id: FlagId, context: &Context, now_ms: i64) -> Evaluation<'_> {
+        self.stale_if_expired(self.ruleset.evaluate_id(id, context, now_ms), now_ms)
+    }
+
+    fn stale_if_expired<'r>(&self, mut evaluation: Evaluation<'r>, now_ms: i64) -> Evaluation<'r> {
         if self.is_expired(now_ms) && evaluation.reason != Reason::Error {
             evaluation.reason = Reason::Stale;
         }

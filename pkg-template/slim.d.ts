@@ -1,0 +1,5 @@
+export * from './index.js';
+/** Loads the wasm from a URL, `Response`, bytes or `WebAssembly.Module`. */
+export function init(moduleOrPath: URL | string | Response | BufferSource | WebAssembly.Module): Promise<void>;
+/** Synchronous variant, e.g. with the `WebAssembly.Module` a worker imports. */
+export function initSync(options: { module: BufferSource | WebAssembly.Module }): unknown;

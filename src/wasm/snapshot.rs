@@ -1,0 +1,169 @@
+//! Loading (verify + compile) and evaluating a snapshot by flag index.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+use super::context::PreparedContext;
+use super::{error, millis, packed};
+use crate::snapshot::{verify, Accepted, Keyring, Policy, Snapshot, Update};
+use crate::{Evaluation, FlagId};
+
+/// The host's fixed side of verification: pinned keys, threshold, environment, stale policy.
+#[wasm_bindgen]
+pub struct Verifier {
+    keyring: Keyring,
+    environment: String,
+    allow_stale: bool,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// From the keyring file format `{"keys": {"ID": "base64"}, "threshold": N}`; a refused
+    /// key throws an `Error` with code `KEY_REJECTED`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(keyring_json: &str, environment: String, allow_stale: bool) -> Result<Verifier, JsValue> {
+        let keyring = Keyring::from_json(keyring_json.as_bytes()).map_err(|e| error::to_js(&e))?;
+        Ok(Verifier {
+            keyring,
+            environment,
+            allow_stale,
+        })
+    }
+
+    /// Verifies and compiles snapshot bytes at `now` (Unix ms). `last_version` /
+    /// `last_digest` are the last accepted snapshot's; without a digest an equal version is a
+    /// `VERSION_CONFLICT`. Returns `undefined` when the bytes are the accepted ones
+    /// (unchanged); throws an `Error` with the load error's `code`, `path` and `detail`.
+    pub fn verify(
+        &self,
+        bytes: &[u8],
+        now: f64,
+        last_version: Option<u64>,
+        last_digest: Option<Vec<u8>>,
+    ) -> Result<Option<LoadedSnapshot>, JsValue> {
+        let mut policy = Policy::new(&self.environment, millis(now));
+        policy.allow_stale = self.allow_stale;
+        policy.last = last_version.map(|version| Accepted {
+            version,
+            digest: last_digest
+                .and_then(|d| <[u8; 32]>::try_from(d.as_slice()).ok())
+                .unwrap_or_default(),
+        });
+        match verify(bytes, &self.keyring, &policy) {
+            Ok(Update::Accepted(snapshot)) => Ok(Some(LoadedSnapshot { snapshot })),
+            Ok(Update::Unchanged) => Ok(None),
+            Err(e) => Err(error::to_js(&e)),
+        }
+    }
+}
+
+/// A verified, compiled snapshot, evaluated by flag index.
+#[wasm_bindgen]
+pub struct LoadedSnapshot {
+    snapshot: Snapshot,
+}
+
+#[wasm_bindgen]
+impl LoadedSnapshot {
+    /// JSON text read once at load: the signed facts, the flags in index order with their
+    /// type, variant names and values, and the reason / error names of the packed layout.
+    pub fn catalog(&self) -> String {
+        let ruleset = self.snapshot.ruleset();
+        let info = self.snapshot.info();
+        let flags: Vec<Value> = ruleset
+            .flags()
+            .enumerate()
+            .map(|(index, key)| {
+                let id = flag_id(index);
+                let (names, values): (Vec<&str>, Vec<Value>) = ruleset
+                    .variants(id)
+                    .map(|(name, value)| (name, value.to_json()))
+                    .unzip();
+                let value_type = ruleset.value_type(id).map(|t| t.as_str());
+                json!({ "key": key, "type": value_type, "variants": names, "values": values })
+            })
+            .collect();
+        json!({
+            "version": info.version.to_string(),
+            "issuedAt": info.issued_at_ms,
+            "expires": info.expires_ms,
+            "environment": &*info.environment,
+            "digest": hex(&info.digest),
+            "keyIds": info.key_ids.iter().map(|id| &**id).collect::<Vec<_>>(),
+            "flags": flags,
+            "names": packed::names(),
+        })
+        .to_string()
+    }
+
+    /// The SHA-256 of the payload, for the host to persist with the version.
+    pub fn digest(&self) -> Vec<u8> {
+        self.snapshot.info().digest.to_vec()
+    }
+
+    /// Evaluates flag `flag` (its index) for a context at `now`: the packed result.
+    pub fn evaluate(&self, flag: u32, context: &PreparedContext, now: f64) -> u32 {
+        let id = flag_id(flag as usize);
+        let evaluation = self.snapshot.evaluate_id(id, &context.context, millis(now));
+        packed::pack(&evaluation, self.variant_index(id, &evaluation))
+    }
+
+    /// Evaluates every flag (index order) into `out`, in one call.
+    #[wasm_bindgen(js_name = evaluateAll)]
+    pub fn evaluate_all(&self, context: &PreparedContext, now: f64, out: &mut [u32]) {
+        let now = millis(now);
+        for (index, slot) in out.iter_mut().enumerate().take(self.snapshot.ruleset().len()) {
+            let id = flag_id(index);
+            let evaluation = self.snapshot.evaluate_id(id, &context.context, now);
+            *slot = packed::pack(&evaluation, self.variant_index(id, &evaluation));
+        }
+    }
+
+    /// Everything about one evaluation, as JSON text: the slow path for people and tools.
+    /// The bucket position is a decimal string (a u64 does not fit a JS number).
+    pub fn explain(&self, flag: u32, context: &PreparedContext, now: f64) -> String {
+        let id = flag_id(flag as usize);
+        let e = self.snapshot.evaluate_id(id, &context.context, millis(now));
+        let bucket = e.bucket.map(
+            |b| json!({ "position": b.position.to_string(), "exposure": b.exposure, "inside": b.inside }),
+        );
+        json!({
+            "variant": e.variant,
+            "reason": e.reason.as_str(),
+            "errorCode": e.error.map(|code| code.as_str()),
+            "rule": e.rule,
+            "ruleId": e.rule_id,
+            "stage": e.stage,
+            "bucket": bucket,
+            "failedPrerequisite": e.failed_prerequisite,
+        })
+        .to_string()
+    }
+
+    /// The variant's index in its flag: found by identity, not by comparing names.
+    fn variant_index(&self, id: FlagId, evaluation: &Evaluation<'_>) -> Option<usize> {
+        let served = evaluation.value?;
+        self.snapshot
+            .ruleset()
+            .variants(id)
+            .position(|(_, value)| core::ptr::eq(value, served))
+    }
+}
+
+/// Indices beyond the ruleset give `FLAG_NOT_FOUND`, never a panic.
+fn flag_id(index: usize) -> FlagId {
+    FlagId(u32::try_from(index).unwrap_or(u32::MAX))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
+}
