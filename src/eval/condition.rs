@@ -90,10 +90,10 @@ pub enum Scalar {
     String(Text),
 }
 
-/// An `in` list, split by type; strings in a hash set so long lists stay O(1).
+/// An `in` list, split by type.
 #[derive(Debug, Default)]
 pub struct ScalarSet {
-    pub strings: HashSet<Box<str>>,
+    pub strings: StringSet,
     pub numbers: Vec<f64>,
     pub has_true: bool,
     pub has_false: bool,
@@ -180,6 +180,40 @@ fn scalar_equals(literal: &Scalar, value: &AttributeValue) -> bool {
         (Scalar::Number(a), AttributeValue::Number(b)) => a == b,
         (Scalar::String(t), AttributeValue::String(s)) => with_case(s, t, |h, n| h == n),
         _ => false,
+    }
+}
+
+/// Strings to look up: a short list is scanned (cheaper than hashing, notably in wasm, where
+/// 128-bit multiplies and byte-wise probing are emulated); a long one is a hash set, O(1).
+#[derive(Debug)]
+pub enum StringSet {
+    Few(Box<[Box<str>]>),
+    Many(HashSet<Box<str>>),
+}
+
+/// Lists up to this long are scanned.
+const FEW_STRINGS: usize = 8;
+
+impl Default for StringSet {
+    fn default() -> Self {
+        StringSet::Few(Box::default())
+    }
+}
+
+impl StringSet {
+    pub fn new(strings: Vec<Box<str>>) -> Self {
+        if strings.len() <= FEW_STRINGS {
+            StringSet::Few(strings.into_boxed_slice())
+        } else {
+            StringSet::Many(strings.into_iter().collect())
+        }
+    }
+
+    fn contains(&self, s: &str) -> bool {
+        match self {
+            StringSet::Few(strings) => strings.iter().any(|candidate| **candidate == *s),
+            StringSet::Many(strings) => strings.contains(s),
+        }
     }
 }
 

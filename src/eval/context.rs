@@ -7,6 +7,9 @@ use alloc::vec::Vec;
 use crate::eval::ErrorCode;
 use crate::limits::{MAX_CONTEXT_ARRAY_LEN, MAX_CONTEXT_ATTRIBUTES, MAX_CONTEXT_STRING_BYTES};
 
+/// Contexts with up to this many attributes (besides the targeting key) are scanned.
+const SCANNED_ATTRIBUTES: usize = 8;
+
 /// The attribute that identifies the unit being evaluated (OpenFeature's name).
 pub const TARGETING_KEY: &str = "targetingKey";
 
@@ -156,6 +159,11 @@ impl Context {
     pub fn get(&self, name: &str) -> Option<&AttributeValue> {
         if name == TARGETING_KEY {
             return self.targeting_key.as_ref();
+        }
+        // Typical contexts have a handful of attributes: a scan that compares only names of
+        // the same length beats a binary search of full string comparisons.
+        if self.attributes.len() <= SCANNED_ATTRIBUTES {
+            return self.attributes.iter().find(|(n, _)| **n == *name).map(|(_, value)| value);
         }
         self.attributes
             .binary_search_by(|(n, _)| (**n).cmp(name))

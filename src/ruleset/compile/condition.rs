@@ -3,12 +3,13 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use hashbrown::HashSet;
 use serde_json::Value;
 
 use super::{error, Compiler};
 use crate::error::{Error, ErrorKind};
-use crate::eval::condition::{Clause, Comparison, Condition, Scalar, ScalarSet, SemVerLiteral, Test, Text};
+use crate::eval::condition::{
+    Clause, Comparison, Condition, Scalar, ScalarSet, SemVerLiteral, StringSet, Test, Text,
+};
 use crate::eval::semver;
 use crate::limits::{MAX_CONDITIONS, MAX_CONDITION_DEPTH, MAX_LIST_VALUES, MAX_STRING_BYTES};
 use crate::ruleset::model;
@@ -269,16 +270,16 @@ fn scalar_set(condition: &model::Condition, ignore_case: bool, path: &Path<'_>) 
     }
     let mut set = ScalarSet {
         ignore_case,
-        strings: HashSet::with_capacity(values.len()),
         ..ScalarSet::default()
     };
+    let mut strings = Vec::new();
     for value in values {
         match value {
             Value::Bool(true) => set.has_true = true,
             Value::Bool(false) => set.has_false = true,
             Value::Number(n) => set.numbers.push(n.as_f64().unwrap_or(f64::NAN)),
             Value::String(s) if s.len() <= MAX_STRING_BYTES => {
-                set.strings.insert(make_text(s, ignore_case).text);
+                strings.push(make_text(s, ignore_case).text);
             }
             Value::String(_) => return Err(error(ErrorKind::LimitExceeded, path, "string literal too long")),
             _ => {
@@ -290,5 +291,6 @@ fn scalar_set(condition: &model::Condition, ignore_case: bool, path: &Path<'_>) 
             }
         }
     }
+    set.strings = StringSet::new(strings);
     Ok(set)
 }
