@@ -231,7 +231,7 @@ impl ScalarSet {
             AttributeValue::String(s) if self.ignore_case => {
                 lowercased(s, |lower| self.strings.contains(lower))
             }
-            AttributeValue::String(s) => self.strings.contains(&**s),
+            AttributeValue::String(s) => self.strings.contains(s),
             AttributeValue::List(_) => false,
         }
     }
