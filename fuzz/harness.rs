@@ -653,3 +653,17 @@ impl GenRuleset {
         json!({ "schema": "darklaunch/v1", "segments": segment_objects, "flags": flags }).to_string()
     }
 }
+
+/// What an `evaluate` input exercises: `"fixed"`, `"generated"` (a generated ruleset that
+/// compiled) or `"generated-refused"`; `None` when the bytes do not decode. For tests that
+/// check the corpus covers both modes.
+pub fn evaluate_mode(data: &[u8]) -> Option<&'static str> {
+    let input = EvaluateInput::arbitrary_take_rest(Unstructured::new(data)).ok()?;
+    Some(match &input.ruleset {
+        RulesetInput::Fixed(_) => "fixed",
+        RulesetInput::Generated(spec) => match Ruleset::from_json(spec.to_json().as_bytes()) {
+            Ok(_) => "generated",
+            Err(_) => "generated-refused",
+        },
+    })
+}
