@@ -8,12 +8,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: run test setup setup-rust setup-wasm setup-node lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js bench bench-npm
+.PHONY: run test setup setup-rust setup-wasm setup-node lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js \
+	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
 
-test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js
+test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js fuzz-build-if-available
 	@echo "make test: all checks passed"
 
 setup: setup-rust setup-wasm setup-node
@@ -76,3 +77,35 @@ bench:
 
 bench-npm: pkg
 	node benches/npm.mjs
+
+# Fuzzing (docs/security.md#fuzzing): cargo-fuzz on the nightly toolchain. `make test` replays
+# the committed corpora on stable (tests/fuzz_corpus.rs) and builds the targets only when
+# `cargo +nightly fuzz` works. Targets run one at a time, in one process, each for
+# FUZZ_SECONDS; sanitizers are off (the crate forbids unsafe code; speed buys executions).
+FUZZ_TARGETS := envelope payload evaluate
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -O -s none
+
+fuzz-build-if-available:
+	@if $(CARGO) +nightly fuzz --version >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory fuzz-build; \
+	else \
+		echo "fuzz-build: skipped (needs a nightly toolchain and cargo-fuzz: cargo install cargo-fuzz)"; \
+	fi
+
+fuzz-build:
+	$(CARGO) +nightly fuzz build $(FUZZ_FLAGS)
+
+# Seeds (conformance rulesets and the example, as payloads and signed envelopes) go to
+# target/fuzz-seeds; new inputs land in fuzz/corpus/<target>; run `make fuzz-cmin` after.
+fuzz: fuzz-build
+	rm -rf target/fuzz-seeds
+	FUZZ_SEEDS=$(CURDIR)/target/fuzz-seeds $(CARGO) test --quiet --test fuzz_corpus write_fuzz_seeds -- --ignored
+	for target in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$target; \
+		$(CARGO) +nightly fuzz run $(FUZZ_FLAGS) $$target fuzz/corpus/$$target target/fuzz-seeds/$$target -- \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1; \
+	done
+
+fuzz-cmin:
+	for target in $(FUZZ_TARGETS); do $(CARGO) +nightly fuzz cmin $(FUZZ_FLAGS) $$target fuzz/corpus/$$target; done

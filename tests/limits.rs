@@ -313,3 +313,145 @@ fn public_types_are_send_and_sync() {
     assert_send_sync::<darklaunch::Error>();
     assert_send_sync::<darklaunch::Evaluation<'static>>();
 }
+
+#[test]
+fn keys_per_segment_list() {
+    for list in ["include", "exclude"] {
+        at_limit(MAX_SEGMENT_KEYS, "LIMIT_EXCEEDED", |n| {
+            let keys: Vec<String> = (0..n).map(|i| format!("{i:x}")).collect();
+            json!({ "schema": "darklaunch/v1", "segments": { "s": { list: keys } }, "flags": {} })
+        });
+    }
+}
+
+#[test]
+fn segment_key_length() {
+    at_limit(
+        MAX_STRING_BYTES,
+        "LIMIT_EXCEEDED",
+        |n| json!({ "schema": "darklaunch/v1", "segments": { "s": { "include": ["k".repeat(n)] } }, "flags": {} }),
+    );
+}
+
+mod snapshot_limits {
+    use darklaunch::limits::{MAX_ENVELOPE_BYTES, MAX_KEYS, MAX_SIGNATURES};
+    use darklaunch::snapshot::{encode_base64, pae, verify, Keyring, Policy, Update, PAYLOAD_TYPE};
+    use ed25519_dalek::{Signer, SigningKey};
+    use serde_json::json;
+
+    fn code(bytes: &[u8], keyring: &Keyring) -> &'static str {
+        let policy = Policy::new("prod", 1_796_126_400_000); // 2026-12-01T12:00:00Z
+        match verify(bytes, keyring, &policy) {
+            Ok(Update::Accepted(_)) => "OK",
+            Ok(Update::Unchanged) => "UNCHANGED",
+            Err(e) => e.code(),
+        }
+    }
+
+    #[test]
+    fn keys_per_keyring() {
+        let key = |i: usize| SigningKey::from_bytes(&[u8::try_from(i + 1).expect("small"); 32]);
+        let mut keyring = Keyring::new();
+        for i in 0..MAX_KEYS {
+            keyring
+                .add(&format!("k{i}"), key(i).verifying_key().as_bytes())
+                .expect("up to MAX_KEYS keys");
+        }
+        let e = keyring
+            .add("one-more", key(MAX_KEYS).verifying_key().as_bytes())
+            .expect_err("MAX_KEYS + 1");
+        assert_eq!(e.code(), "KEY_REJECTED", "{e}");
+    }
+
+    #[test]
+    fn signatures_per_envelope() {
+        let signer = SigningKey::from_bytes(&[9; 32]);
+        let mut keyring = Keyring::new();
+        keyring
+            .add("k", signer.verifying_key().as_bytes())
+            .expect("valid");
+        let payload = serde_json::to_vec(&json!({
+            "schema": "darklaunch/v1", "version": 1, "environment": "prod",
+            "issued_at": "2026-12-01T11:00:00Z", "expires": "2026-12-08T11:00:00Z", "flags": {}
+        }))
+        .expect("serialisable");
+        let sig = encode_base64(&signer.sign(&pae(PAYLOAD_TYPE, &payload)).to_bytes());
+        let envelope = |n: usize| {
+            let signatures = vec![json!({ "sig": sig }); n];
+            let envelope = json!({ "payload": encode_base64(&payload), "payloadType": PAYLOAD_TYPE, "signatures": signatures });
+            serde_json::to_vec(&envelope).expect("serialisable")
+        };
+        assert_eq!(code(&envelope(MAX_SIGNATURES), &keyring), "OK");
+        assert_eq!(code(&envelope(MAX_SIGNATURES + 1), &keyring), "SIGNATURE_COUNT");
+    }
+
+    #[test]
+    fn envelope_size() {
+        // At the cap the envelope is parsed (and is not an envelope); one byte more is not.
+        let keyring = Keyring::new();
+        assert_eq!(
+            code(&vec![b' '; MAX_ENVELOPE_BYTES], &keyring),
+            "MALFORMED_ENVELOPE"
+        );
+        assert_eq!(
+            code(&vec![b' '; MAX_ENVELOPE_BYTES + 1], &keyring),
+            "ENVELOPE_TOO_LARGE"
+        );
+    }
+}
+
+/// docs/security.md lists every constant of src/limits.rs with its value.
+#[test]
+fn security_doc_lists_every_limit() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let docs = std::fs::read_to_string(format!("{root}/docs/security.md")).expect("docs/security.md");
+    let source = std::fs::read_to_string(format!("{root}/src/limits.rs")).expect("src/limits.rs");
+    let values = [
+        ("MAX_RULESET_BYTES", MAX_RULESET_BYTES, " bytes"),
+        ("MAX_JSON_DEPTH", MAX_JSON_DEPTH, ""),
+        ("MAX_FLAGS", MAX_FLAGS, ""),
+        ("MAX_SEGMENTS", MAX_SEGMENTS, ""),
+        ("MAX_VARIANTS", MAX_VARIANTS, ""),
+        ("MAX_RULES", MAX_RULES, ""),
+        ("MAX_PREREQUISITES", MAX_PREREQUISITES, ""),
+        ("MAX_PREREQUISITE_DEPTH", MAX_PREREQUISITE_DEPTH, ""),
+        ("MAX_STAGES", MAX_STAGES, ""),
+        ("MAX_CONDITION_DEPTH", MAX_CONDITION_DEPTH, ""),
+        ("MAX_CONDITIONS", MAX_CONDITIONS, ""),
+        ("MAX_LIST_VALUES", MAX_LIST_VALUES, ""),
+        ("MAX_SEGMENT_KEYS", MAX_SEGMENT_KEYS, ""),
+        ("MAX_KEY_BYTES", MAX_KEY_BYTES, " bytes"),
+        ("MAX_ATTRIBUTE_NAME_BYTES", MAX_ATTRIBUTE_NAME_BYTES, " bytes"),
+        ("MAX_STRING_BYTES", MAX_STRING_BYTES, " bytes"),
+        ("MAX_CONTEXT_ATTRIBUTES", MAX_CONTEXT_ATTRIBUTES, ""),
+        ("MAX_CONTEXT_STRING_BYTES", MAX_CONTEXT_STRING_BYTES, " bytes"),
+        ("MAX_CONTEXT_ARRAY_LEN", MAX_CONTEXT_ARRAY_LEN, ""),
+        ("MAX_ENVELOPE_BYTES", MAX_ENVELOPE_BYTES, " bytes"),
+        ("MAX_SIGNATURES", MAX_SIGNATURES, ""),
+        ("MAX_KEYS", MAX_KEYS, ""),
+    ];
+    // Every constant of src/limits.rs is in the list above (so a new limit cannot go
+    // undocumented).
+    let constants: Vec<&str> = source
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub const "))
+        .map(|rest| rest.split(':').next().expect("a name"))
+        .collect();
+    let listed: Vec<&str> = values.iter().map(|(name, _, _)| *name).collect();
+    assert_eq!(
+        constants, listed,
+        "src/limits.rs and this test list different constants"
+    );
+    for (name, value, unit) in values {
+        let digits = value.to_string();
+        let with_commas = digits
+            .as_bytes()
+            .rchunks(3)
+            .rev()
+            .map(|chunk| std::str::from_utf8(chunk).expect("ascii"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let row = format!("| `{name}` | {with_commas}{unit} |");
+        assert!(docs.contains(&row), "docs/security.md lacks the row {row:?}");
+    }
+}

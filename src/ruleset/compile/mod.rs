@@ -62,8 +62,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
             return Err(match scan(bytes) {
                 Ok(Err(duplicate)) => duplicate,
                 Ok(Ok(Some(schema))) if schema != SCHEMA => unsupported_schema(&schema),
-                _ => decode_error(e),
-            })
+                // Not well-formed JSON: report the syntax error, not a type error the typed
+                // decode met before it (`[1 true]` is INVALID_JSON, not INVALID_FORMAT).
+                Err(syntax) => decode_error(syntax),
+                Ok(_) => decode_error(e),
+            });
         }
     };
     if *document.schema != *SCHEMA {
