@@ -163,7 +163,11 @@ impl Context {
         // Typical contexts have a handful of attributes: a scan that compares only names of
         // the same length beats a binary search of full string comparisons.
         if self.attributes.len() <= SCANNED_ATTRIBUTES {
-            return self.attributes.iter().find(|(n, _)| **n == *name).map(|(_, value)| value);
+            return self
+                .attributes
+                .iter()
+                .find(|(n, _)| **n == *name)
+                .map(|(_, value)| value);
         }
         self.attributes
             .binary_search_by(|(n, _)| (**n).cmp(name))
