@@ -32,6 +32,17 @@ fn at_limit(n: usize, code: &str, build: impl Fn(usize) -> Value) {
     }
 }
 
+/// Digits with thousands separators, as the docs write numbers: `1000000` → `1,000,000`.
+fn with_commas(digits: &str) -> String {
+    digits
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|chunk| std::str::from_utf8(chunk).expect("ascii"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 #[test]
 fn docs_table_matches_the_constants() {
     let docs =
@@ -76,14 +87,7 @@ fn docs_table_matches_the_constants() {
         // The docs write thousands with commas.
         let digits: String = value.chars().filter(|c| c.is_ascii_digit()).collect();
         let unit = value.trim_start_matches(|c: char| c.is_ascii_digit()).to_string();
-        let with_commas = digits
-            .as_bytes()
-            .rchunks(3)
-            .rev()
-            .map(|chunk| std::str::from_utf8(chunk).expect("ascii"))
-            .collect::<Vec<_>>()
-            .join(",");
-        let row = format!("| {name} | {with_commas}{unit} |");
+        let row = format!("| {name} | {}{unit} |", with_commas(&digits));
         assert!(docs.contains(&row), "docs/ruleset.md lacks the row {row:?}");
     }
 }
@@ -443,15 +447,7 @@ fn security_doc_lists_every_limit() {
         "src/limits.rs and this test list different constants"
     );
     for (name, value, unit) in values {
-        let digits = value.to_string();
-        let with_commas = digits
-            .as_bytes()
-            .rchunks(3)
-            .rev()
-            .map(|chunk| std::str::from_utf8(chunk).expect("ascii"))
-            .collect::<Vec<_>>()
-            .join(",");
-        let row = format!("| `{name}` | {with_commas}{unit} |");
+        let row = format!("| `{name}` | {}{unit} |", with_commas(&value.to_string()));
         assert!(docs.contains(&row), "docs/security.md lacks the row {row:?}");
     }
 }
