@@ -119,6 +119,24 @@ impl<'r> Evaluation<'r> {
         }
     }
 
+    /// The explanation every host shows, under OpenFeature-style names: `variant`, `reason`,
+    /// `errorCode`, `rule`, `ruleId`, `stage`, `failedPrerequisite`. Hosts add their own
+    /// fields (the value, the bucket in their units) to this one shared base.
+    pub fn details_json(&self) -> serde_json::Map<alloc::string::String, serde_json::Value> {
+        let serde_json::Value::Object(fields) = serde_json::json!({
+            "variant": self.variant,
+            "reason": self.reason.as_str(),
+            "errorCode": self.error.map(ErrorCode::as_str),
+            "rule": self.rule,
+            "ruleId": self.rule_id,
+            "stage": self.stage,
+            "failedPrerequisite": self.failed_prerequisite,
+        }) else {
+            return serde_json::Map::new();
+        };
+        fields
+    }
+
     /// The value as a boolean, if it is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self.value {

@@ -132,17 +132,9 @@ impl LoadedSnapshot {
         let bucket = e.bucket.map(
             |b| json!({ "position": b.position.to_string(), "exposure": b.exposure, "inside": b.inside }),
         );
-        json!({
-            "variant": e.variant,
-            "reason": e.reason.as_str(),
-            "errorCode": e.error.map(|code| code.as_str()),
-            "rule": e.rule,
-            "ruleId": e.rule_id,
-            "stage": e.stage,
-            "bucket": bucket,
-            "failedPrerequisite": e.failed_prerequisite,
-        })
-        .to_string()
+        let mut fields = e.details_json();
+        fields.insert("bucket".into(), json!(bucket));
+        Value::Object(fields).to_string()
     }
 
     /// The variant's index in its flag: found by identity, not by comparing names.

@@ -81,18 +81,12 @@ pub fn evaluation_json(flag: &str, e: &Evaluation<'_>) -> Value {
             "inside": b.inside,
         })
     });
-    json!({
-        "flag": flag,
-        "value": e.value.map(darklaunch::FlagValue::to_json),
-        "variant": e.variant,
-        "reason": e.reason.as_str(),
-        "errorCode": e.error.map(|code| code.as_str()),
-        "rule": e.rule,
-        "ruleId": e.rule_id,
-        "stage": e.stage,
-        "bucket": bucket,
-        "failedPrerequisite": e.failed_prerequisite,
-    })
+    let mut fields = serde_json::Map::new();
+    fields.insert("flag".into(), json!(flag));
+    fields.insert("value".into(), json!(e.value.map(darklaunch::FlagValue::to_json)));
+    fields.extend(e.details_json());
+    fields.insert("bucket".into(), json!(bucket));
+    Value::Object(fields)
 }
 
 fn round4(value: f64) -> Value {
