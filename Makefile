@@ -8,7 +8,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: run test setup setup-rust setup-wasm setup-node lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js \
+.PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js \
 	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: setup-rust
@@ -17,7 +17,7 @@ run: setup-rust
 test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js fuzz-build-if-available
 	@echo "make test: all checks passed"
 
-setup: setup-rust setup-wasm setup-node
+setup: setup-rust setup-wasm setup-node setup-browser
 
 # rustup is idempotent: already-installed targets and components are skipped quickly.
 setup-rust:
@@ -31,6 +31,17 @@ setup-wasm:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@wasm-bindgen --version 2>/dev/null | grep -qx 'wasm-bindgen $(WASM_BINDGEN_VERSION)' || \
 		$(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# Debian's Chromium and its driver: wasm-bindgen-test and Playwright drive them headless
+# (npm's Playwright cannot download a browser here: docs in ../shared/toolchain.md).
+setup-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		fi; \
+	fi
 
 # Reinstall node packages only when the lockfile changed since the last install.
 setup-node:
