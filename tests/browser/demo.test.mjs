@@ -134,7 +134,7 @@ test('rolling back from 100% to 30% shows exactly who drops out', async () => {
   assert.deepEqual(left, expected);
   assert.ok(left.length > 4_000);
   assert.equal(await page.locator('#step-change').getAttribute('data-left'), String(left.length));
-  await shot('06-rolled-back-to-30-percent');
+  await shot('05-rolled-back-to-30-percent');
 });
 
 /** `darklaunch eval` on the served snapshot and keyring, at the page's evaluation time. */
@@ -176,7 +176,7 @@ test('the explain panel gives the CLI eval explanation: a clicked user, typed us
   const text = await page.locator('#explain-output').innerText();
   assert.ok(text.includes(`Position ${Number(cli.bucket.positionPercent.toFixed(4))}%`), text);
   assert.ok(text.includes('threshold 5%'), text);
-  await shot('07-explain-clicked-user');
+  await shot('06-explain-clicked-user');
 
   const typed = [
     { targetingKey: 'user-104', appVersion: '4.3.1' },
@@ -197,6 +197,7 @@ test('the explain panel gives the CLI eval explanation: a clicked user, typed us
       assertSameAsCli(shown, cliEval(flag, context, shown.now));
       reasons.add(`${flag}:${shown.reason}:${shown.ruleId ?? ''}`);
     }
+    if (flag === 'checkout-copy') await shot('07-checkout-copy-at-5-percent');
   }
   for (const expected of ['new-checkout:SPLIT:', 'new-checkout:TARGETING_MATCH:staff-first', 'new-checkout:TARGETING_MATCH:old-app', 'checkout-copy:DEFAULT:']) {
     assert.ok(reasons.has(expected), `no typed user gave ${expected}: ${[...reasons]}`);
@@ -211,7 +212,7 @@ test('the explain panel gives the CLI eval explanation: a clicked user, typed us
   shown = await page.evaluate(() => window.__demo.explanation());
   assert.equal(shown.context.targetingKey, users[COLUMNS + 1].targetingKey);
   assertSameAsCli(shown, cliEval('new-checkout', shown.context, shown.now));
-  await shot('08-explain-typed-and-keyboard');
+  await shot('08-explain-keyboard-picked-user');
 });
 
 function labelOf(name) {

@@ -1,7 +1,7 @@
 // The explain panel: one user's evaluation of the chosen flag at the chosen instant, with the
 // same fields as the CLI's `darklaunch eval` (value, variant, reason, rule, stage, bucket).
 import { el, percent, utc } from './format.js';
-import { stagesFor } from './schedule.js';
+import { scheduleFor } from './schedule.js';
 
 const REASONS = {
   STATIC: 'the flag serves one fixed variant',
@@ -61,18 +61,19 @@ export function createExplainPanel({ serving, getSelection }) {
     prepared.free();
     last = { ...cli, context: ctx, now, version: serving.flags.version.toString() };
     const rules = serving.document?.flags?.[flag]?.rules ?? [];
-    const stages = stagesFor(serving.document, flag);
+    const schedule = scheduleFor(serving.document, flag);
+    const stages = schedule.owner === flag ? schedule.stages : [];
     const stage = cli.stage === null ? undefined : stages[cli.stage];
     const facts = [
       ['Value', JSON.stringify(cli.value)],
       ['Variant', cli.variant ?? '—'],
       ['Reason', `${cli.reason}${cli.errorCode ? ` (${cli.errorCode})` : ''}: ${REASONS[cli.reason] ?? ''}`],
-      ['Matched rule', cli.rule === null ? 'none' : `#${cli.rule}${cli.ruleId ? ` “${cli.ruleId}”` : ''}: ${JSON.stringify(rules[cli.rule]?.if ?? {})}`],
-      ['Stage', stage ? `#${cli.stage}: ${percent(stage.percent, 4)} since ${utc(stage.at)}` : 'none'],
+      ['Matched rule', cli.rule === null ? 'none' : `${cli.ruleId ? `“${cli.ruleId}” ` : ''}(index ${cli.rule}): ${JSON.stringify(rules[cli.rule]?.if ?? {})}`],
+      ['Stage', stage ? `${cli.stage + 1} of ${stages.length} (index ${cli.stage}): ${percent(stage.percent, 4)} since ${utc(stage.at)}` : 'none'],
     ];
     if (cli.failedPrerequisite) facts.push(['Failed prerequisite', cli.failedPrerequisite]);
     output.replaceChildren(
-      el('p', { class: 'explain-head' }, el('strong', { text: flag }), ` for `, el('code', { text: JSON.stringify(ctx) }), ` at ${utc(now)}, snapshot v${last.version}`),
+      el('p', { class: 'explain-head' }, el('strong', { text: flag }), ` for `, el('code', { text: JSON.stringify(ctx, null, 1).replace(/\s*\n\s*/g, ' ') }), ` at ${utc(now)}, snapshot v${last.version}`),
       el('dl', { class: 'facts', id: 'explain-facts' }, ...facts.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', { text: value })])),
       ...(cli.bucket ? bucketView(cli.bucket) : [el('p', { class: 'hint', text: 'No bucketing: a rule or the flag state decided before any rollout.' })]),
       el('details', {}, el('summary', { text: 'The same with the command-line tool' }),

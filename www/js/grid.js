@@ -39,13 +39,21 @@ export function createGrid(canvas, { count, onPick }) {
       const change = frame.change[i];
       paint(i, change === 1 ? JOINED : change === 2 ? LEFT : frame.colours[frame.category[i]]);
     }
-    if (document.activeElement === canvas) {
-      context.strokeStyle = CURSOR;
-      context.lineWidth = Math.max(2, cell / 4);
-      const x = (cursor % columns) * cell;
-      const y = Math.floor(cursor / columns) * cell;
-      context.strokeRect(x - context.lineWidth / 2, y - context.lineWidth / 2, cell + context.lineWidth, cell + context.lineWidth);
-    }
+    outline(context, cell);
+  }
+
+  // The selected user is always outlined; thicker while the grid has keyboard focus.
+  function outline(context, cell) {
+    const focused = document.activeElement === canvas;
+    context.strokeStyle = CURSOR;
+    context.lineWidth = Math.max(focused ? 2 : 1.5, cell / (focused ? 3 : 5));
+    const half = context.lineWidth / 2;
+    // Kept inside the canvas so the outline of an edge user is not cut off.
+    const x = Math.max(half, (cursor % columns) * cell - half);
+    const y = Math.max(half, Math.floor(cursor / columns) * cell - half);
+    const right = Math.min(canvas.width - half, ((cursor % columns) + 1) * cell + half);
+    const bottom = Math.min(canvas.height - half, (Math.floor(cursor / columns) + 1) * cell + half);
+    context.strokeRect(x, y, right - x, bottom - y);
   }
 
   function pick(index) {

@@ -4,7 +4,7 @@
 import { changes, decide, JOINED, LEFT } from './decisions.js';
 import { count, day, el, percent, utc } from './format.js';
 import { createGrid } from './grid.js';
-import { stagesFor } from './schedule.js';
+import { scheduleFor } from './schedule.js';
 
 const KIND_ORDER = { arm: 0, rule: 1, 'off-rule': 2, off: 3, error: 4 };
 
@@ -14,6 +14,7 @@ export function createLaunchPanel({ serving, users, contexts, onStep, onPickUser
   const canvas = $('grid');
   const grid = createGrid(canvas, { count: users.length, onPick: onPickUser });
   let stages = [];
+  let owner;
   let step = 0;
   let previous;
   let current;
@@ -27,7 +28,7 @@ export function createLaunchPanel({ serving, users, contexts, onStep, onPickUser
   }
 
   function fillStages() {
-    stages = stagesFor(serving.document, select.value);
+    ({ owner, stages } = scheduleFor(serving.document, select.value));
     step = Math.min(step, Math.max(0, stages.length - 1));
     $('stage-buttons').replaceChildren(...stages.map((stage, i) => el('button', {
       type: 'button',
@@ -59,7 +60,7 @@ export function createLaunchPanel({ serving, users, contexts, onStep, onPickUser
     $('step-back').disabled = step === 0;
     $('step-next').disabled = step >= stages.length - 1;
     $('launch-time').textContent = stage
-      ? `Evaluated at ${utc(stage.at)}: stage ${step + 1} of ${stages.length}, ${percent(stage.percent, 4)} of the users who reach the rollout.`
+      ? `Evaluated at ${utc(stage.at)}: stage ${step + 1} of ${stages.length} of the ${owner} schedule, ${percent(stage.percent, 4)} of the users who reach its rollout.`
       : `Evaluated now (${utc(Date.now())}): this flag has no schedule.`;
     renderShare();
     renderChange();
@@ -112,7 +113,7 @@ export function createLaunchPanel({ serving, users, contexts, onStep, onPickUser
   }
 
   function renderLegend() {
-    const rows = [...current.categories].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || b.count - a.count);
+    const rows = [...current.categories].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.slot ?? 0) - (b.slot ?? 0) || b.count - a.count);
     $('legend-rows').replaceChildren(...rows.map((c) => el('tr', {},
       el('td', {}, el('span', { class: 'swatch', style: `background:${c.colour}` }), ` ${c.label}`),
       el('td', { class: 'num', text: count(c.count) }),

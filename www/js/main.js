@@ -62,7 +62,7 @@ async function boot() {
   };
   explain.show(users[0]);
   launch.focusUser(0);
-  status.textContent = `Ready: ${users.length.toLocaleString('en-US')} users, snapshot v${serving.flags.version} verified in this browser.`;
+  status.textContent = `Ready: ${users.length.toLocaleString('en-US')} synthetic users prepared, the snapshot verified in this browser.`;
   await speed.measure();
   window.__demo.ready = true;
   document.body.dataset.ready = 'true';

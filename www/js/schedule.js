@@ -12,11 +12,16 @@ export function arms(rollout) {
   return new Set(Object.entries(rollout?.variants ?? {}).filter(([, w]) => w > 0).map(([v]) => v));
 }
 
-/** `[{at (ms), percent, rollback}]` of the flag, or of the first staged flag when it has none. */
-export function stagesFor(document, flag) {
-  const own = defaultRollout(document, flag)?.stages;
-  const any = Object.keys(document?.flags ?? {}).map((key) => defaultRollout(document, key)?.stages).find(Boolean);
-  return (own ?? any ?? []).map((s) => ({ at: Date.parse(s.at), percent: s.percent, rollback: !!s.rollback }));
+/**
+ * The schedule the controls step through: the flag's own stages, or those of the first staged
+ * flag when it has none (a flag gated on a launch follows the launch). `{owner, stages: [{at
+ * (ms), percent, rollback}]}`.
+ */
+export function scheduleFor(document, flag) {
+  const keys = [flag, ...Object.keys(document?.flags ?? {})];
+  const owner = keys.find((key) => Array.isArray(defaultRollout(document, key)?.stages));
+  const stages = owner === undefined ? [] : defaultRollout(document, owner).stages;
+  return { owner, stages: stages.map((s) => ({ at: Date.parse(s.at), percent: s.percent, rollback: !!s.rollback })) };
 }
 
 /** The percent a rollout targets at `now`: its stage (step or linear ramp), or its percent. */
