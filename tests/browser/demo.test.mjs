@@ -239,11 +239,16 @@ test('a tampered snapshot is rejected with SIGNATURE_INVALID and the old one kee
   await shot('09-tampered-rejected');
 });
 
-test('a staging snapshot is refused (WRONG_ENVIRONMENT); the kill switch, newer, is accepted and drops everyone out', async () => {
+test('other snapshots from a file and a paste: staging refused, the kill switch accepted, an older one refused', async () => {
   const before = await served();
-  await page.getByRole('button', { name: /a staging build/ }).click();
+  const index = await serverJson('/demo/index.json');
+  const text = async (name) => (await fetch(new URL(index.snapshots.find((s) => s.name === name).url, server.url))).text();
+
+  await page.setInputFiles('#snapshot-file', { name: 'staging.json', mimeType: 'application/json', buffer: Buffer.from(await text('staging')) });
   await page.waitForFunction(() => window.__demo.snapshot().lastRejection?.code === 'WRONG_ENVIRONMENT');
   assert.equal((await served()).version, before.version);
+  assert.match(await page.locator('#snapshot-log li').first().innerText(), /file staging\.json: rejected with WRONG_ENVIRONMENT/);
+
   const on = included(await state());
   await page.getByRole('button', { name: /kill switch/ }).click();
   await page.waitForFunction((v) => window.__demo.snapshot().version !== v, before.version);
@@ -254,6 +259,12 @@ test('a staging snapshot is refused (WRONG_ENVIRONMENT); the kill switch, newer,
   assert.deepEqual(killed.change.flatMap((c, i) => (c === 2 ? [i] : [])), [...on]);
   assert.deepEqual(killed.categories.map((c) => c.label), ['off · flag disabled (kill switch)']);
   await shot('10-kill-switch');
+
+  await page.getByLabel('Or paste an envelope').fill(await text('launch-plan'));
+  await page.getByRole('button', { name: 'Verify and load pasted' }).click();
+  await page.waitForFunction(() => window.__demo.snapshot().lastRejection?.code === 'ROLLBACK');
+  assert.equal(BigInt((await served()).version), BigInt(before.version) + 1n, 'the older snapshot did not replace the newer');
+  assert.equal(included(await state()).size, 0);
 });
 
 test('phone width: one column, nothing wider than the screen', async () => {
