@@ -1,4 +1,4 @@
-// Number, percent and time formatting shared by the panels.
+// Number, percent and time formatting, and a small element builder, shared by the panels.
 
 const integer = new Intl.NumberFormat('en-US');
 

@@ -19,7 +19,7 @@ export function createServing({ keys, environment }) {
     onChange(listener) { listeners.add(listener); },
 
     /**
-     * Verifies and, if newer, installs a snapshot. Resolves to `{status: 'loaded' |
+     * Verifies and, if newer, installs a snapshot. Returns `{status: 'loaded' |
      * 'unchanged' | 'rejected', error?}`; a rejected offer leaves everything as it was.
      */
     offer(input) {

@@ -75,8 +75,13 @@ export function createSnapshotPanel({ serving, choices, environment }) {
   }
 
   async function offerUrl(choice) {
-    const response = await fetch(choice.url);
-    offer(await response.text(), choice.title);
+    try {
+      const response = await fetch(choice.url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      offer(await response.text(), choice.title);
+    } catch (error) {
+      record('rejected', `✗ ${choice.title}: could not be fetched`, `${error.message}. Still serving v${serving.flags.version}.`);
+    }
   }
 
   $('snapshot-choices').replaceChildren(...choices.map((choice) => el('li', {},
