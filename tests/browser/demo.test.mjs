@@ -267,6 +267,20 @@ test('other snapshots from a file and a paste: staging refused, the kill switch 
   assert.equal(included(await state()).size, 0);
 });
 
+test('every control, the grid and each region has an accessible name (Chromium accessibility tree)', async () => {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  await cdp.detach();
+  const named = new Set(['button', 'textbox', 'combobox', 'link', 'image', 'img', 'region', 'table', 'listbox']);
+  const unnamed = nodes.filter((n) => !n.ignored && named.has(n.role?.value) && !(n.name?.value ?? '').trim());
+  assert.deepEqual(unnamed.map((n) => n.role.value), []);
+  const roles = nodes.filter((n) => !n.ignored).map((n) => `${n.role?.value}:${n.name?.value ?? ''}`);
+  for (const region of ['Dark launch', 'Snapshot', 'Explain one user', 'Speed in this browser']) {
+    assert.ok(roles.includes(`region:${region}`), `no region named ${region}`);
+  }
+  assert.ok(roles.some((r) => /^(image|img):new-checkout: \d/.test(r)), 'the grid describes itself');
+});
+
 test('phone width: one column, nothing wider than the screen', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(100);

@@ -40,7 +40,8 @@ async function boot() {
     },
     onPickUser(i) {
       explain.show(users[i]);
-      document.getElementById('explain').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+      const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+      document.getElementById('explain').scrollIntoView({ behavior: still ? 'auto' : 'smooth', block: 'nearest' });
     },
   });
   const speed = createSpeedPanel({ serving, contexts, getSelection });
