@@ -2,6 +2,9 @@
 // (hand-written; the code is src/openfeature/source.js).
 import type { Accepted, Flags, FlagType, LoadOptions, SnapshotError } from '../index.js';
 
+/** What the source needs of `Flags`: the class (its static `load`), from the runtime's entry. */
+export type FlagsClass = Pick<typeof Flags, 'load'>;
+
 export type SnapshotBytes = Uint8Array | ArrayBuffer | ArrayBufferView | string;
 
 /** What a source reports to its subscribers (the providers turn these into events). */
@@ -43,7 +46,7 @@ export class FetchError extends Error {
  */
 export class SnapshotSource {
   /** `Flags`: the class from `import { Flags } from 'darklaunch'` (it picks the runtime's wasm loading). */
-  constructor(Flags: Pick<typeof Flags, 'load'>, options: SourceOptions);
+  constructor(Flags: FlagsClass, options: SourceOptions);
   /** The verified flags; undefined until a snapshot is accepted. */
   readonly flags: Flags | undefined;
   /** The serving snapshot's version and digest: persist it, pass it back as `last`. */

@@ -5,7 +5,7 @@ import type {
 import type { SnapshotSource } from './source.js';
 
 export { FetchError, SnapshotSource } from './source.js';
-export type { SnapshotBytes, SourceNote, SourceOptions } from './source.js';
+export type { FlagsClass, SnapshotBytes, SourceNote, SourceOptions } from './source.js';
 
 /**
  * OpenFeature provider for @openfeature/web-sdk (static context): every flag is evaluated at

@@ -116,6 +116,8 @@ test('events: CONFIGURATION_CHANGED with the changed flags, ERROR on a refused u
   assert.equal(client.providerStatus, ProviderStatus.ERROR);
   const still = await client.getBooleanDetails('new-checkout', false, { targetingKey: 'x', email: 'a@example.org' });
   assert.deepEqual([still.value, still.reason, still.flagMetadata.snapshotVersion], [true, 'TARGETING_MATCH', '2'], 'version 2 keeps serving');
+  assert.equal(source.update(sign(v2, { version: 2 })), false);
+  assert.equal(client.providerStatus, ProviderStatus.READY, 'a refresh that works ends the error, even if nothing changed');
 
   seen.length = 0;
   const v3 = edited((flags) => { flags['static-on'].default = 'off'; });
