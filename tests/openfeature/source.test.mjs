@@ -24,7 +24,7 @@ async function cdn(state) {
   return { url: `http://127.0.0.1:${server.address().port}/flags.json`, requests, close: () => server.close() };
 }
 
-test('url: conditional GET, refused snapshots fetched again, HTTP errors as FETCH_FAILED', async (t) => {
+test('url: conditional GET, refused snapshots fetched again, HTTP errors as FETCH_FAILED', { timeout: 10_000 }, async (t) => {
   const state = { body: sign(ruleset), etag: '"v1"' };
   const server = await cdn(state);
   t.after(server.close);
@@ -55,7 +55,7 @@ test('url: conditional GET, refused snapshots fetched again, HTTP errors as FETC
   source.stop();
 });
 
-test('pollMs refreshes on a timer; refreshIfOlderThan throttles and never rejects', async (t) => {
+test('pollMs refreshes on a timer; refreshIfOlderThan throttles and never rejects', { timeout: 10_000 }, async (t) => {
   const state = { body: sign(ruleset), etag: '"v1"' };
   const server = await cdn(state);
   t.after(server.close);
@@ -75,7 +75,7 @@ test('pollMs refreshes on a timer; refreshIfOlderThan throttles and never reject
   assert.equal(source.error.code, 'FETCH_FAILED');
 });
 
-test('read: your own reader; the accepted version, persisted, refuses a rollback after a restart', async () => {
+test('read: your own reader; the accepted version, persisted, refuses a rollback after a restart', { timeout: 10_000 }, async () => {
   let stored = sign(ruleset, { version: 5 });
   const first = new SnapshotSource(Flags, { ...sourceOptions, read: async () => stored, now: () => LOAD_NOW });
   await first.start();

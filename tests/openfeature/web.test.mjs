@@ -77,7 +77,7 @@ test('every error code', async () => {
   assert.deepEqual([unread.client.getBooleanDetails('static-on', false).errorCode], [ErrorCode.PARSE_ERROR]);
 });
 
-test('events: accepted, refused and expired updates re-evaluate once and notify', async () => {
+test('events: accepted, refused and expired updates re-evaluate once and notify', { timeout: 10_000 }, async () => {
   const clock = { now: LOAD_NOW };
   const { client, source } = await setup({ targetingKey: 'u', email: 'a@example.org' }, { clock, allowStale: true, bytes: sign(ruleset, { expires: '2026-02-01T00:00:00Z' }) });
   const seen = recordEvents(client, [ProviderEvents.ConfigurationChanged, ProviderEvents.Error, ProviderEvents.Stale]);

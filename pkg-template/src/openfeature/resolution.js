@@ -68,13 +68,14 @@ export function noSnapshot(defaultValue, error) {
 
 /** Past `expires` when stale serving is not allowed: the caller's default applies. */
 export function expired(defaultValue, flags) {
-  const metadata = snapshotMetadata(flags);
-  const at = new Date(flags.expires).toISOString();
-  return failure(defaultValue, ErrorCode.GENERAL, `snapshot ${metadata.snapshotVersion} expired at ${at} (allowStale is off)`, metadata);
+  return failure(defaultValue, ErrorCode.GENERAL, `${expiryMessage(flags)} (allowStale is off)`, snapshotMetadata(flags));
 }
 
-/** The OpenFeature error code for a failed load (an event's `errorCode`). */
-export function loadErrorCode(error) {
+export function expiryMessage(flags) {
+  return `snapshot ${flags.version} expired at ${new Date(flags.expires).toISOString()}`;
+}
+
+function loadErrorCode(error) {
   return UNREADABLE.has(error?.code) ? ErrorCode.PARSE_ERROR : ErrorCode.GENERAL;
 }
 
@@ -92,8 +93,6 @@ function message(errorCode, key, type, flagType, metadata) {
       return `flag "${key}" rolls out by targetingKey and the context has none`;
     case ErrorCode.INVALID_CONTEXT:
       return `the context cannot be used for flag "${key}": it is not a flat object within the limits, or the rollout's attribute is missing or not a string or integer`;
-    case ErrorCode.PARSE_ERROR:
-      return `the context of flag "${key}" is not JSON`;
     default:
       return `flag "${key}" could not be evaluated`;
   }

@@ -9,7 +9,7 @@
 // A state event is emitted when the state changes, or for ERROR when its message changes.
 import { ProviderFatalError } from '@openfeature/core';
 
-import { snapshotMetadata } from './resolution.js';
+import { expiryMessage, snapshotMetadata } from './resolution.js';
 
 // Host misconfiguration no later snapshot can repair: the provider becomes FATAL.
 const FATAL = new Set(['KEY_REJECTED']);
@@ -65,7 +65,7 @@ export class ProviderState {
     if (note.type === 'accepted' || note.type === 'expired') this.#onChange(note);
     const metadata = snapshotMetadata(source.flags);
     if (source.expired) {
-      const message = `snapshot ${metadata.snapshotVersion} expired at ${new Date(source.flags.expires).toISOString()}`;
+      const message = expiryMessage(source.flags);
       if (source.allowStale) this.#enter('STALE', message, metadata);
       else this.#enter('ERROR', `${message} (allowStale is off)`, { code: 'EXPIRED', ...metadata });
     } else {
