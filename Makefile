@@ -8,13 +8,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js test-demo demo \
+.PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js test-demo demo test-openfeature \
 	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
 
-test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js test-demo fuzz-build-if-available
+test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js test-openfeature test-demo fuzz-build-if-available
 	@echo "make test: all checks passed"
 
 setup: setup-rust setup-wasm setup-node setup-browser
@@ -81,6 +81,11 @@ pkg: setup
 # The npm package in Node: the conformance corpus, bucketing vectors, errors, update, free.
 test-js: pkg
 	node --test tests/js/*.test.mjs
+
+# The OpenFeature providers with the real SDKs: resolvers, events, the source, and the
+# examples of docs/openfeature.md (Node, a Worker in workerd via Miniflare, React).
+test-openfeature: pkg
+	node --test tests/openfeature/*.test.mjs
 
 # The demo page (www/) in Debian's Chromium through playwright-core, its explanations checked
 # against the CLI's `eval`; the server's own tests. Screenshots go to test-results/demo/.

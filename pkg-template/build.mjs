@@ -7,10 +7,10 @@
 //      the `wasm-bindgen` crate in Cargo.toml, or the generated imports do not match.
 //   3. wasm-opt -Oz from npm's binaryen (Debian's binaryen 108 breaks wasm-bindgen output).
 //   4. pkg/ assembled from pkg-template/: package.json (version from Cargo.toml), types,
-//      README, the shared API and the per-runtime entry points.
+//      README, the shared API, the per-runtime entry points and the OpenFeature providers.
 //   5. the gzipped size of wasm + JS, printed and checked against the ceiling below.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -55,7 +55,9 @@ const manifest = JSON.parse(readFileSync(join(template, 'package.json'), 'utf8')
 manifest.version = version;
 writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 for (const file of ['index.d.ts', 'slim.d.ts', 'README.md']) copyFileSync(join(template, file), join(out, file));
-for (const file of readdirSync(join(template, 'src'))) copyFileSync(join(template, 'src', file), join(out, 'src', file));
+// src/ with its subfolders (src/openfeature/: the providers), and the providers' types.
+cpSync(join(template, 'src'), join(out, 'src'), { recursive: true });
+cpSync(join(template, 'openfeature'), join(out, 'openfeature'), { recursive: true });
 
 // What a worker or page ships: the wasm, the glue, the API and one entry point.
 const gz = (file) => gzipSync(readFileSync(join(out, file)), { level: 9 }).length;
