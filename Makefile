@@ -9,12 +9,13 @@ SHELL := /bin/bash
 CARGO ?= cargo
 
 .PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js \
+	test-wasm-node test-wasm-browser \
 	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
 
-test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js fuzz-build-if-available
+test: setup lint lint-wasm test-rust test-nostd test-wasm-node test-wasm-browser test-schema test-reference test-js fuzz-build-if-available
 	@echo "make test: all checks passed"
 
 setup: setup-rust setup-wasm setup-node setup-browser
@@ -55,9 +56,9 @@ lint:
 	$(CARGO) clippy --all-targets --features cli -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
 
-# The bindings are linted for the target they are built for.
+# The bindings (and their wasm test) are linted for the target they are built for.
 lint-wasm:
-	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
+	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib --test wasm_corpus -- -D warnings
 
 # --features cli adds the darklaunch binary and tests/cli.rs (which needs node and openssl).
 test-rust:
@@ -67,6 +68,17 @@ test-rust:
 # The core must build with core + alloc only.
 test-nostd:
 	$(CARGO) build --lib --no-default-features --target wasm32v1-none
+
+# The corpus and bucketing vectors inside wasm (tests/wasm_corpus/): one test binary, run by
+# wasm-bindgen-test-runner in Node, then in headless Chromium through chromedriver
+# (webdriver.json holds the browser's flags).
+WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm_corpus
+test-wasm-node: setup-wasm
+	$(WASM_TEST)
+
+test-wasm-browser: setup-wasm setup-browser
+	WASM_BINDGEN_USE_BROWSER=1 $(WASM_TEST)
 
 test-schema:
 	npm run --silent test:schema
