@@ -9,13 +9,13 @@ SHELL := /bin/bash
 CARGO ?= cargo
 
 .PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js \
-	test-wasm-node test-wasm-browser \
+	test-wasm-node test-wasm-browser test-package test-types \
 	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
 
-test: setup lint lint-wasm test-rust test-nostd test-wasm-node test-wasm-browser test-schema test-reference test-js fuzz-build-if-available
+test: setup lint lint-wasm test-rust test-nostd test-wasm-node test-wasm-browser test-schema test-reference test-js test-package test-types fuzz-build-if-available
 	@echo "make test: all checks passed"
 
 setup: setup-rust setup-wasm setup-node setup-browser
@@ -90,9 +90,20 @@ test-reference:
 pkg: setup
 	node pkg-template/build.mjs
 
-# The npm package in Node: the conformance corpus, bucketing vectors, errors, update, free.
+# The npm package in Node: the conformance corpus, bucketing vectors, errors, update, free;
+# once through the ES module build (import), once through the CommonJS one (require).
 test-js: pkg
 	node --test tests/js/*.test.mjs
+	DARKLAUNCH_ENTRY=require node --test --import ./tests/js/require.mjs tests/js/*.test.mjs
+
+# The packed tarball installed into a temporary project and used from Node (import, require),
+# Deno, workerd (miniflare) and Chromium (esbuild bundles), plus its types through `exports`.
+test-package: pkg
+	node --test --test-timeout=300000 tests/package/package.test.mjs
+
+# The package's declarations, strict, against a file that uses every exported type.
+test-types: pkg
+	node_modules/.bin/tsc -p tests/types
 
 # Benchmarks are measured, never run as tests. See docs/performance.md.
 bench:
