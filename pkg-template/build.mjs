@@ -77,7 +77,7 @@ try {
 const buildInfo = {
   version,
   wasmBindgen: WASM_BINDGEN_VERSION,
-  rustc: execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim().split(' ')[1],
+  rustc: execFileSync('rustc', ['--version'], { cwd: root, encoding: 'utf8' }).trim().split(' ')[1],
   commit,
 };
 writeFileSync(join(out, 'src/build-info.js'),
