@@ -71,8 +71,10 @@ test-nostd:
 
 # The corpus and bucketing vectors inside wasm (tests/wasm_corpus/): one test binary, run by
 # wasm-bindgen-test-runner in Node, then in headless Chromium through chromedriver
-# (webdriver.json holds the browser's flags).
+# (webdriver.json holds the browser's flags). The runner's limits (5 s to start the driver,
+# 20 s per test) are raised for a loaded machine; a hang still ends.
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 WASM_BINDGEN_TEST_TIMEOUT=300 \
 	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm_corpus
 test-wasm-node: setup-wasm
 	$(WASM_TEST)
