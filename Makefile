@@ -9,12 +9,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 
 .PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js test-demo demo test-openfeature \
+	test-wasm-node test-wasm-browser test-package test-types \
 	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
 
-test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js test-openfeature test-demo fuzz-build-if-available
+test: setup lint lint-wasm test-rust test-nostd test-wasm-node test-wasm-browser test-schema test-reference \
+	test-js test-package test-types test-openfeature test-demo fuzz-build-if-available
 	@echo "make test: all checks passed"
 
 setup: setup-rust setup-wasm setup-node setup-browser
@@ -55,9 +57,9 @@ lint:
 	$(CARGO) clippy --all-targets --features cli -- -D warnings
 	$(CARGO) clippy --lib --no-default-features -- -D warnings
 
-# The bindings are linted for the target they are built for.
+# The bindings (and their wasm test) are linted for the target they are built for.
 lint-wasm:
-	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib -- -D warnings
+	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib --test wasm_corpus -- -D warnings
 
 # --features cli adds the darklaunch binary and tests/cli.rs (which needs node and openssl).
 test-rust:
@@ -67,6 +69,19 @@ test-rust:
 # The core must build with core + alloc only.
 test-nostd:
 	$(CARGO) build --lib --no-default-features --target wasm32v1-none
+
+# The corpus and bucketing vectors inside wasm (tests/wasm_corpus/): one test binary, run by
+# wasm-bindgen-test-runner in Node, then in headless Chromium through chromedriver
+# (webdriver.json holds the browser's flags). The runner's limits (5 s to start the driver,
+# 20 s per test) are raised for a loaded machine; a hang still ends.
+WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 WASM_BINDGEN_TEST_TIMEOUT=300 \
+	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm_corpus
+test-wasm-node: setup-wasm
+	$(WASM_TEST)
+
+test-wasm-browser: setup-wasm setup-browser
+	WASM_BINDGEN_USE_BROWSER=1 $(WASM_TEST)
 
 test-schema:
 	npm run --silent test:schema
@@ -78,9 +93,20 @@ test-reference:
 pkg: setup
 	node pkg-template/build.mjs
 
-# The npm package in Node: the conformance corpus, bucketing vectors, errors, update, free.
+# The npm package in Node: the conformance corpus, bucketing vectors, errors, update, free;
+# once through the ES module build (import), once through the CommonJS one (require).
 test-js: pkg
 	node --test tests/js/*.test.mjs
+	DARKLAUNCH_ENTRY=require node --test --import ./tests/js/require.mjs tests/js/*.test.mjs
+
+# The packed tarball installed into a temporary project and used from Node (import, require),
+# Deno, workerd (miniflare) and Chromium (esbuild bundles), plus its types through `exports`.
+test-package: pkg
+	node --test --test-timeout=300000 tests/package/package.test.mjs
+
+# The package's declarations, strict, against a file that uses every exported type.
+test-types: pkg
+	node_modules/.bin/tsc -p tests/types
 
 # The OpenFeature providers with the real SDKs: resolvers, events, the source, and the
 # examples of docs/openfeature.md (Node, a Worker in workerd via Miniflare, React).

@@ -7,13 +7,17 @@
 //      the `wasm-bindgen` crate in Cargo.toml, or the generated imports do not match.
 //   3. wasm-opt -Oz from npm's binaryen (Debian's binaryen 108 breaks wasm-bindgen output).
 //   4. pkg/ assembled from pkg-template/: package.json (version from Cargo.toml), types,
-//      README, the shared API, the per-runtime entry points and the OpenFeature providers.
-//   5. the gzipped size of wasm + JS, printed and checked against the ceiling below.
+//      README, the shared API, the per-runtime entry points, the OpenFeature providers
+//      and src/build-info.js.
+//   5. src/node.cjs for Node's require(): esbuild bundles src/node-cjs.js with the glue and
+//      the API into one CommonJS file (the glue is ES modules; the `.wasm` is shared).
+//   6. the gzipped size of wasm + JS, printed and checked against the ceiling below.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { buildSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const template = join(root, 'pkg-template');
@@ -55,13 +59,15 @@ const manifest = JSON.parse(readFileSync(join(template, 'package.json'), 'utf8')
 manifest.version = version;
 writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 for (const file of ['index.d.ts', 'slim.d.ts', 'README.md']) copyFileSync(join(template, file), join(out, file));
-// src/ with its subfolders (src/openfeature/: the providers), and the providers' types.
-cpSync(join(template, 'src'), join(out, 'src'), { recursive: true });
-cpSync(join(template, 'openfeature'), join(out, 'openfeature'), { recursive: true });
+//      README, the shared API, the per-runtime entry points, the OpenFeature providers
+//      and src/build-info.js.
+//   5. src/node.cjs for Node's require(): esbuild bundles src/node-cjs.js with the glue and
+//      the API into one CommonJS file (the glue is ES modules; the `.wasm` is shared).
+//   6. the gzipped size of wasm + JS, printed and checked against the ceiling below.
 
 // What a worker or page ships: the wasm, the glue, the API and one entry point.
 const gz = (file) => gzipSync(readFileSync(join(out, file)), { level: 9 }).length;
-const parts = ['wasm/darklaunch_bg.wasm', 'wasm/darklaunch.js', 'src/api.js', 'src/workerd.js'];
+const parts = ['wasm/darklaunch_bg.wasm', 'wasm/darklaunch.js', 'src/api.js', 'src/build-info.js', 'src/workerd.js'];
 const total = parts.reduce((sum, file) => sum + gz(file), 0);
 for (const file of parts) console.log(`  ${file.padEnd(26)} ${(gz(file) / 1024).toFixed(1).padStart(6)} KiB gz`);
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;

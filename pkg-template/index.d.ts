@@ -68,6 +68,7 @@ export interface LoadOptions {
 
 /** A load or update that failed; `code` is stable (docs/snapshots.md). */
 export class SnapshotError extends Error {
+  constructor(message: string, options?: { code?: string; path?: string; detail?: string; cause?: unknown });
   readonly name: 'SnapshotError';
   readonly code: string;
   /** A JSON Pointer (or `line L column C`) to the offending value. */
@@ -103,9 +104,30 @@ export class Flags {
   context(ctx: EvaluationContext, options?: { now?: number }): Context;
   contextFromJson(text: string, options?: { now?: number }): Context;
   isEnabled(flag: string, ctx?: ContextInput): boolean;
-  getValue<T extends FlagValue>(flag: string, ctx: ContextInput | undefined, fallback: T): T;
+  /** The value when the flag has the fallback's type; otherwise, or on any error, `fallback`. */
+  getValue(flag: string, ctx: ContextInput | undefined, fallback: boolean): boolean;
+  getValue(flag: string, ctx: ContextInput | undefined, fallback: string): string;
+  getValue(flag: string, ctx: ContextInput | undefined, fallback: number): number;
+  getValue<T extends { readonly [key: string]: unknown } | readonly unknown[]>(
+    flag: string, ctx: ContextInput | undefined, fallback: T): T;
+  /** Without a fallback (or `null`): the value of any type, or the fallback on an error. */
+  getValue<F extends null | undefined = undefined>(flag: string, ctx?: ContextInput, fallback?: F): FlagValue | F;
   evaluate(flag: string, ctx?: ContextInput, type?: FlagType): Evaluation;
   evaluateAll(ctx?: ContextInput): Record<string, Evaluation>;
   explain(flag: string, ctx?: ContextInput): Explanation;
   free(): void;
 }
+
+/** What this package was built from; quote it in bug reports. */
+export interface BuildInfo {
+  /** The package's version, which is the crate's (both come from Cargo.toml). */
+  readonly version: string;
+  /** The wasm-bindgen version of the bindings and the JS glue. */
+  readonly wasmBindgen: string;
+  /** The Rust compiler that built the wasm, e.g. `"1.95.0"`. */
+  readonly rustc: string;
+  /** The git commit built (`-dirty` with local changes); null when not built from a checkout. */
+  readonly commit: string | null;
+}
+
+export const buildInfo: BuildInfo;

@@ -4,3 +4,4 @@ import init from '../wasm/darklaunch.js';
 
 await init({ module_or_path: new URL('../wasm/darklaunch_bg.wasm', import.meta.url) });
 export * from './api.js';
+export { buildInfo } from './build-info.js';

@@ -4,3 +4,4 @@ import { initSync } from '../wasm/darklaunch.js';
 
 initSync({ module: readFileSync(new URL('../wasm/darklaunch_bg.wasm', import.meta.url)) });
 export * from './api.js';
+export { buildInfo } from './build-info.js';

@@ -9,3 +9,4 @@ export async function init(moduleOrPath) {
 
 export { initSync };
 export * from './api.js';
+export { buildInfo } from './build-info.js';

@@ -5,3 +5,4 @@ import { initSync } from '../wasm/darklaunch.js';
 
 initSync({ module });
 export * from './api.js';
+export { buildInfo } from './build-info.js';
