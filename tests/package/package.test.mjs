@@ -92,10 +92,12 @@ async function report(command, args, env = {}) {
 test('the tarball holds the package files and nothing else', () => {
   const required = ['README.md', 'index.d.cts', 'index.d.ts', 'package.json', 'slim.d.ts', 'src/api.js', 'src/browser.js',
     'src/build-info.js', 'src/deno.js', 'src/node.cjs', 'src/node.js', 'src/slim.js', 'src/workerd.js',
+    'openfeature/server.d.ts', 'openfeature/source.d.ts', 'openfeature/web.d.ts',
+    'src/openfeature/server.js', 'src/openfeature/source.js', 'src/openfeature/web.js',
     'wasm/darklaunch.js', 'wasm/darklaunch_bg.wasm'];
   assert.deepEqual(required.filter((file) => !packedFiles.includes(file)), [], 'missing');
   // Only docs, manifest, declarations, modules and the wasm: no build inputs, maps or tests.
-  const shipped = /^(README\.md|package\.json|[\w-]+\.d\.c?ts|src\/[\w-]+\.c?js|wasm\/darklaunch(_bg\.wasm|\.js))$/;
+  const shipped = /^(README\.md|package\.json|(openfeature\/)?[\w-]+\.d\.c?ts|src\/(openfeature\/)?[\w-]+\.c?js|wasm\/darklaunch(_bg\.wasm|\.js))$/;
   assert.deepEqual(packedFiles.filter((file) => !shipped.test(file) || file === 'src/node-cjs.js'), [], 'unexpected');
   const manifest = JSON.parse(readFileSync(join(project, 'node_modules/darklaunch/package.json'), 'utf8'));
   assert.equal(manifest.version, PACKAGE_VERSION);
