@@ -140,7 +140,8 @@ export class Context {
   }
   /** @internal */
   static handle(context) {
-    return context.#handle;
+    // `instanceof` can be fooled (Object.create(Context.prototype)); the brand check cannot.
+    return #handle in context ? context.#handle : undefined;
   }
   free() {
     this.#handle?.free();
@@ -181,7 +182,15 @@ export class Flags {
     const last = options.last ?? (options.lastVersion === undefined ? undefined : { version: options.lastVersion });
     // "Unchanged" (the bytes `last` describes) is a restart reloading its own cache: the
     // rollback check has passed, so load those bytes.
-    const snapshot = verifyWith(verifier, input, now, last) ?? verifyWith(verifier, input, now, undefined);
+    let snapshot;
+    try {
+      snapshot = verifyWith(verifier, input, now, last) ?? verifyWith(verifier, input, now, undefined);
+    } catch (error) {
+      // Freed now, not by the garbage collector's finalizer some time later: a host polling
+      // bad bytes in a loop would otherwise grow the wasm memory (tests/js/memory.test.mjs).
+      verifier.free();
+      throw error;
+    }
     return new Flags(CONSTRUCT, verifier, snapshot);
   }
 
@@ -288,8 +297,7 @@ export class Flags {
     if (index === undefined) return this.#failure('FLAG_NOT_FOUND');
     if (this.#snapshot === undefined) return this.#failure('GENERAL');
     if (type !== undefined && type !== null && this.#flags[index].type !== type) {
-      const problem = ctx instanceof Context ? this.#errors[ctx.problem] : this.#contextProblem(ctx);
-      return this.#failure(problem ?? 'TYPE_MISMATCH');
+      return this.#failure(this.#contextProblem(ctx) ?? 'TYPE_MISMATCH');
     }
     return this.#result(index, this.#evaluate(index, ctx));
   }
@@ -387,6 +395,10 @@ export class Flags {
 
   // The error code of a plain context that is unusable, or undefined.
   #contextProblem(ctx) {
+    if (ctx instanceof Context) {
+      const handle = Context.handle(ctx);
+      return handle === undefined ? 'GENERAL' : this.#errors[ctx.problem] ?? undefined; // freed: GENERAL
+    }
     let handle;
     try {
       handle = prepare(ctx);
