@@ -136,7 +136,7 @@ export class Context {
   constructor(handle, now) {
     this.#handle = handle;
     this.now = now;
-    this.problem = handle.problem();
+    this.problem = handle === undefined ? 0 : handle.problem();
   }
   /** @internal */
   static handle(context) {
@@ -270,15 +270,16 @@ export class Flags {
 
   /** `true` only when a boolean flag serves `true`. Never throws. */
   isEnabled(flag, ctx) {
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.isEnabled(flag, context));
     const index = this.#index.get(flag);
     if (index === undefined) return false;
-    const packed = this.#evaluate(index, ctx);
-    const variant = packed & VARIANT_MASK;
+    const variant = this.#evaluate(index, ctx) & VARIANT_MASK;
     return variant !== 0 && this.#flags[index].values[variant - 1] === true;
   }
 
   /** The flag's value, or `fallback` on any error or when its type differs. Never throws. */
   getValue(flag, ctx, fallback) {
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.getValue(flag, context, fallback));
     const index = this.#index.get(flag);
     if (index === undefined) return fallback;
     const entry = this.#flags[index];
@@ -293,35 +294,33 @@ export class Flags {
    * so does a `type` that names no type. Never throws.
    */
   evaluate(flag, ctx, type) {
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.evaluate(flag, context, type));
     const index = this.#index.get(flag);
     if (index === undefined) return this.#failure('FLAG_NOT_FOUND');
     if (this.#snapshot === undefined) return this.#failure('GENERAL');
     if (type !== undefined && type !== null && this.#flags[index].type !== type) {
-      return this.#failure(this.#contextProblem(ctx) ?? 'TYPE_MISMATCH');
+      // The context is checked first, as in the core; a freed one is GENERAL.
+      const problem = Context.handle(ctx) === undefined ? 'GENERAL' : this.#errors[ctx.problem];
+      return this.#failure(problem ?? 'TYPE_MISMATCH');
     }
     return this.#result(index, this.#evaluate(index, ctx));
   }
 
   /** Every flag for one context, in one call into wasm: `{[key]: evaluation}`. */
   evaluateAll(ctx) {
-    const all = {};
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.evaluateAll(context));
+    const now = ctx.now;
+    const handle = Context.handle(ctx);
+    // From here on no caller code runs: the results are all of this one snapshot.
     const out = this.#out;
     const snapshot = this.#snapshot;
-    let context = ctx;
-    let owned = false;
     try {
-      if (!(ctx instanceof Context)) {
-        context = new Context(prepare(ctx), Date.now());
-        owned = true;
-      }
-      const handle = Context.handle(context);
       if (snapshot === undefined || handle === undefined) out.fill(0);
-      else snapshot.evaluateAll(handle, context.now, out);
+      else snapshot.evaluateAll(handle, now, out);
     } catch {
       out.fill(0);
-    } finally {
-      if (owned) context.free();
     }
+    const all = {};
     for (let i = 0; i < out.length; i++) {
       const key = this.#flags[i].key;
       // Assigning to `__proto__` (a valid flag key) would set the prototype instead.
@@ -336,13 +335,19 @@ export class Flags {
    * string), exposure (millionths), inside}`, failed prerequisite. Slower; for tools.
    */
   explain(flag, ctx) {
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.explain(flag, context));
+    const now = ctx.now;
+    const handle = Context.handle(ctx);
     const index = this.#index.get(flag);
     if (index === undefined) return { ...this.#failure('FLAG_NOT_FOUND'), flag };
-    return this.#withContext(ctx, (handle, now) => {
-      const details = JSON.parse(this.#snapshot.explain(index, handle, now));
-      const result = this.#result(index, this.#snapshot.evaluate(index, handle, now));
-      return { flag, ...result, ...details };
-    }, () => ({ ...this.#failure('GENERAL'), flag }));
+    const snapshot = this.#snapshot;
+    if (snapshot === undefined || handle === undefined) return { ...this.#failure('GENERAL'), flag };
+    try {
+      const details = JSON.parse(snapshot.explain(index, handle, now));
+      return { flag, ...this.#result(index, snapshot.evaluate(index, handle, now)), ...details };
+    } catch {
+      return { ...this.#failure('GENERAL'), flag };
+    }
   }
 
   /** Releases the wasm memory; afterwards every evaluation of a known flag is `ERROR` / `GENERAL`. */
@@ -354,59 +359,33 @@ export class Flags {
     this.#info = undefined;
   }
 
-  // A packed evaluation; 0 (no variant) stands for every failure outside the core.
-  // The hot path for a prepared context allocates nothing (no closures): it runs per flag.
+  // A plain context becomes a Context (freed after `use`) before anything of the snapshot is
+  // read: preparing runs the caller's getters and toJSON, which may even call update().
+  #prepared(ctx, use) {
+    let handle;
+    try {
+      handle = prepare(ctx);
+    } catch {
+      handle = undefined; // a wasm trap: evaluations are GENERAL
+    }
+    const context = new Context(handle, Date.now());
+    try {
+      return use(context);
+    } finally {
+      context.free();
+    }
+  }
+
+  // A packed evaluation with a prepared context; 0 (no variant) stands for every failure
+  // outside the core. The hot path: it allocates nothing.
   #evaluate(index, ctx) {
     const snapshot = this.#snapshot;
-    if (snapshot === undefined) return ERROR_GENERAL;
-    if (ctx instanceof Context) {
-      const handle = Context.handle(ctx);
-      if (handle === undefined) return ERROR_GENERAL;
-      try {
-        return snapshot.evaluate(index, handle, ctx.now);
-      } catch {
-        return ERROR_GENERAL;
-      }
-    }
-    return this.#withContext(ctx, (handle, now) => snapshot.evaluate(index, handle, now), () => ERROR_GENERAL);
-  }
-
-  #withContext(ctx, run, failed) {
-    if (this.#snapshot === undefined) return failed();
-    if (ctx instanceof Context) {
-      const handle = Context.handle(ctx);
-      if (handle === undefined) return failed();
-      try {
-        return run(handle, ctx.now);
-      } catch {
-        return failed();
-      }
-    }
-    let handle;
+    const handle = Context.handle(ctx);
+    if (snapshot === undefined || handle === undefined) return ERROR_GENERAL;
     try {
-      handle = prepare(ctx);
-      return run(handle, Date.now());
+      return snapshot.evaluate(index, handle, ctx.now);
     } catch {
-      return failed();
-    } finally {
-      handle?.free();
-    }
-  }
-
-  // The error code of a plain context that is unusable, or undefined.
-  #contextProblem(ctx) {
-    if (ctx instanceof Context) {
-      const handle = Context.handle(ctx);
-      return handle === undefined ? 'GENERAL' : this.#errors[ctx.problem] ?? undefined; // freed: GENERAL
-    }
-    let handle;
-    try {
-      handle = prepare(ctx);
-      return this.#errors[handle.problem()] ?? undefined;
-    } catch {
-      return 'GENERAL';
-    } finally {
-      handle?.free();
+      return ERROR_GENERAL;
     }
   }
 
