@@ -16,8 +16,10 @@ const STAGE_SHIFT = 23;
 // A context's JSON text longer than this is refused without copying it into wasm memory
 // (which never shrinks); the core's own limits would refuse it anyway.
 const MAX_CONTEXT_TEXT = 4 * 1024 * 1024;
-
-const TYPES = new Set(['boolean', 'string', 'number', 'object']);
+// The core's MAX_ENVELOPE_BYTES (src/limits.rs): larger input is refused before it is copied
+// into wasm memory, which would keep the size it grew to (tests/js/memory.test.mjs).
+const MAX_ENVELOPE_BYTES = 22_435_156;
+const MAX_U64 = 2n ** 64n - 1n;
 
 /** A snapshot that could not be loaded: `code` is stable (docs/snapshots.md). */
 export class SnapshotError extends Error {
@@ -42,13 +44,27 @@ function snapshotError(error) {
 const encoder = new TextEncoder();
 
 function toBytes(input) {
-  if (input instanceof Uint8Array) return input;
-  if (typeof input === 'string') return encoder.encode(input);
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  // A string of n UTF-16 units encodes to at least n bytes: check before encoding.
+  if (typeof input === 'string') return withinSize(input.length > MAX_ENVELOPE_BYTES ? input.length : encoder.encode(input));
+  // A detached buffer (and every view on one) has no bytes left: byteLength 0.
+  if (input instanceof ArrayBuffer) return withinSize(input.byteLength === 0 ? new Uint8Array(0) : new Uint8Array(input));
+  if (ArrayBuffer.isView(input)) {
+    if (input.byteLength === 0) return new Uint8Array(0);
+    return withinSize(input instanceof Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
+  }
   throw new SnapshotError(`MALFORMED_ENVELOPE: expected bytes or a string, got ${typeof input}`, {
     code: 'MALFORMED_ENVELOPE',
     detail: `expected Uint8Array, ArrayBuffer or string, got ${input === null ? 'null' : typeof input}`,
+  });
+}
+
+// `bytes`, or ENVELOPE_TOO_LARGE (as the core says it) for them or for a length alone.
+function withinSize(bytes) {
+  const length = typeof bytes === 'number' ? bytes : bytes.byteLength;
+  if (length <= MAX_ENVELOPE_BYTES) return bytes;
+  throw new SnapshotError(`ENVELOPE_TOO_LARGE: snapshot envelope is over the size limit (${length} bytes)`, {
+    code: 'ENVELOPE_TOO_LARGE',
+    detail: `${length} bytes`,
   });
 }
 
@@ -59,15 +75,21 @@ function hexToBytes(hex) {
 
 function toVersion(version) {
   if (version === undefined || version === null) return undefined;
+  let value;
   try {
-    return BigInt(version);
+    value = BigInt(version);
   } catch {
-    throw new SnapshotError(`INVALID_FORMAT: last version ${String(version)} is not an integer`, {
+    value = undefined;
+  }
+  // Out of u64 range would wrap at the wasm boundary (2^64 becomes 0: no rollback check).
+  if (value === undefined || value < 0n || value > MAX_U64) {
+    throw new SnapshotError(`INVALID_FORMAT: last version ${String(version)} is not an integer from 0 to 2^64 - 1`, {
       code: 'INVALID_FORMAT',
       path: '/version',
-      detail: 'lastVersion must be an integer (number, bigint or decimal string)',
+      detail: 'lastVersion must be an integer from 0 to 2^64 - 1 (number, bigint or decimal string)',
     });
   }
+  return value;
 }
 
 function deepFreeze(value) {
@@ -86,7 +108,23 @@ function prepare(ctx) {
     return PreparedContext.invalid(); // cyclic, BigInt, a throwing toJSON
   }
   if (typeof text !== 'string' || text.length > MAX_CONTEXT_TEXT) return PreparedContext.invalid();
-  return PreparedContext.fromJson(text);
+  const handle = PreparedContext.fromJson(text);
+  // JSON.stringify's text the core cannot parse (a lone surrogate, nesting past the core's
+  // depth limit) is a bad context, not bad JSON text from the caller.
+  if (handle.problem() !== parseErrorCode()) return handle;
+  handle.free();
+  return PreparedContext.invalid();
+}
+
+let parseError;
+// The packed PARSE_ERROR code, asked of the core once (the wasm is initialised by then).
+function parseErrorCode() {
+  if (parseError === undefined) {
+    const probe = PreparedContext.fromJson('');
+    parseError = probe.problem();
+    probe.free();
+  }
+  return parseError;
 }
 
 /**
@@ -98,11 +136,12 @@ export class Context {
   constructor(handle, now) {
     this.#handle = handle;
     this.now = now;
-    this.problem = handle.problem();
+    this.problem = handle === undefined ? 0 : handle.problem();
   }
   /** @internal */
   static handle(context) {
-    return context.#handle;
+    // `instanceof` can be fooled (Object.create(Context.prototype)); the brand check cannot.
+    return #handle in context ? context.#handle : undefined;
   }
   free() {
     this.#handle?.free();
@@ -143,7 +182,15 @@ export class Flags {
     const last = options.last ?? (options.lastVersion === undefined ? undefined : { version: options.lastVersion });
     // "Unchanged" (the bytes `last` describes) is a restart reloading its own cache: the
     // rollback check has passed, so load those bytes.
-    const snapshot = verifyWith(verifier, input, now, last) ?? verifyWith(verifier, input, now, undefined);
+    let snapshot;
+    try {
+      snapshot = verifyWith(verifier, input, now, last) ?? verifyWith(verifier, input, now, undefined);
+    } catch (error) {
+      // Freed now, not by the garbage collector's finalizer some time later: a host polling
+      // bad bytes in a loop would otherwise grow the wasm memory (tests/js/memory.test.mjs).
+      verifier.free();
+      throw error;
+    }
     return new Flags(CONSTRUCT, verifier, snapshot);
   }
 
@@ -152,7 +199,8 @@ export class Flags {
    * is the same snapshot (same version and bytes). Throws `SnapshotError` otherwise, and the
    * current snapshot keeps serving unchanged.
    */
-  update(input, { now = Date.now() } = {}) {
+  update(input, options) {
+    const now = options?.now ?? Date.now();
     if (this.#snapshot === undefined) throw new SnapshotError('GENERAL: the flags were freed', { code: 'GENERAL' });
     const snapshot = verifyWith(this.#verifier, input, now, this.accepted);
     if (snapshot === undefined) return false;
@@ -209,27 +257,29 @@ export class Flags {
   /** Flag keys, in index order. */
   get keys() { return this.#flags.map((flag) => flag.key); }
 
-  /** Prepares a context once for many evaluations. `now` defaults to `Date.now()`. */
-  context(ctx, { now = Date.now() } = {}) {
-    return new Context(prepare(ctx), now);
+  /** Prepares a context once for many evaluations. `now` defaults to `Date.now()`. Never throws. */
+  context(ctx, options) {
+    return new Context(prepare(ctx), options?.now ?? Date.now());
   }
 
-  /** A context from raw JSON text (not JSON: every evaluation is `PARSE_ERROR`). */
-  contextFromJson(text, { now = Date.now() } = {}) {
-    return new Context(typeof text === 'string' ? PreparedContext.fromJson(text) : PreparedContext.invalid(), now);
+  /** A context from raw JSON text (not JSON: every evaluation is `PARSE_ERROR`). Never throws. */
+  contextFromJson(text, options) {
+    const handle = typeof text === 'string' ? PreparedContext.fromJson(text) : PreparedContext.invalid();
+    return new Context(handle, options?.now ?? Date.now());
   }
 
   /** `true` only when a boolean flag serves `true`. Never throws. */
   isEnabled(flag, ctx) {
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.isEnabled(flag, context));
     const index = this.#index.get(flag);
     if (index === undefined) return false;
-    const packed = this.#evaluate(index, ctx);
-    const variant = packed & VARIANT_MASK;
+    const variant = this.#evaluate(index, ctx) & VARIANT_MASK;
     return variant !== 0 && this.#flags[index].values[variant - 1] === true;
   }
 
   /** The flag's value, or `fallback` on any error or when its type differs. Never throws. */
   getValue(flag, ctx, fallback) {
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.getValue(flag, context, fallback));
     const index = this.#index.get(flag);
     if (index === undefined) return fallback;
     const entry = this.#flags[index];
@@ -239,14 +289,18 @@ export class Flags {
   }
 
   /**
-   * `{value, variant, reason, errorCode, rule, stage, version}`. With `type`, a flag of
-   * another type gives `TYPE_MISMATCH` (OpenFeature typed resolution). Never throws.
+   * `{value, variant, reason, errorCode, rule, stage, version}`. With `type` (not null or
+   * undefined), a flag of another type gives `TYPE_MISMATCH` (OpenFeature typed resolution);
+   * so does a `type` that names no type. Never throws.
    */
   evaluate(flag, ctx, type) {
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.evaluate(flag, context, type));
     const index = this.#index.get(flag);
     if (index === undefined) return this.#failure('FLAG_NOT_FOUND');
-    if (type !== undefined && TYPES.has(type) && this.#flags[index].type !== type) {
-      const problem = ctx instanceof Context ? this.#errors[ctx.problem] : this.#contextProblem(ctx);
+    if (this.#snapshot === undefined) return this.#failure('GENERAL');
+    if (type !== undefined && type !== null && this.#flags[index].type !== type) {
+      // The context is checked first, as in the core; a freed one is GENERAL.
+      const problem = Context.handle(ctx) === undefined ? 'GENERAL' : this.#errors[ctx.problem];
       return this.#failure(problem ?? 'TYPE_MISMATCH');
     }
     return this.#result(index, this.#evaluate(index, ctx));
@@ -254,25 +308,25 @@ export class Flags {
 
   /** Every flag for one context, in one call into wasm: `{[key]: evaluation}`. */
   evaluateAll(ctx) {
-    const all = {};
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.evaluateAll(context));
+    const now = ctx.now;
+    const handle = Context.handle(ctx);
+    // From here on no caller code runs: the results are all of this one snapshot.
     const out = this.#out;
     const snapshot = this.#snapshot;
-    let context = ctx;
-    let owned = false;
     try {
-      if (!(ctx instanceof Context)) {
-        context = new Context(prepare(ctx), Date.now());
-        owned = true;
-      }
-      const handle = Context.handle(context);
       if (snapshot === undefined || handle === undefined) out.fill(0);
-      else snapshot.evaluateAll(handle, context.now, out);
+      else snapshot.evaluateAll(handle, now, out);
     } catch {
       out.fill(0);
-    } finally {
-      if (owned) context.free();
     }
-    for (let i = 0; i < out.length; i++) all[this.#flags[i].key] = this.#result(i, out[i]);
+    const all = {};
+    for (let i = 0; i < out.length; i++) {
+      const key = this.#flags[i].key;
+      // Assigning to `__proto__` (a valid flag key) would set the prototype instead.
+      if (key === '__proto__') Object.defineProperty(all, key, { value: this.#result(i, out[i]), enumerable: true, writable: true, configurable: true });
+      else all[key] = this.#result(i, out[i]);
+    }
     return all;
   }
 
@@ -281,13 +335,19 @@ export class Flags {
    * string), exposure (millionths), inside}`, failed prerequisite. Slower; for tools.
    */
   explain(flag, ctx) {
+    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.explain(flag, context));
+    const now = ctx.now;
+    const handle = Context.handle(ctx);
     const index = this.#index.get(flag);
     if (index === undefined) return { ...this.#failure('FLAG_NOT_FOUND'), flag };
-    return this.#withContext(ctx, (handle, now) => {
-      const details = JSON.parse(this.#snapshot.explain(index, handle, now));
-      const result = this.#result(index, this.#snapshot.evaluate(index, handle, now));
-      return { flag, ...result, ...details };
-    }, () => ({ ...this.#failure('GENERAL'), flag }));
+    const snapshot = this.#snapshot;
+    if (snapshot === undefined || handle === undefined) return { ...this.#failure('GENERAL'), flag };
+    try {
+      const details = JSON.parse(snapshot.explain(index, handle, now));
+      return { flag, ...this.#result(index, snapshot.evaluate(index, handle, now)), ...details };
+    } catch {
+      return { ...this.#failure('GENERAL'), flag };
+    }
   }
 
   /** Releases the wasm memory; afterwards every evaluation of a known flag is `ERROR` / `GENERAL`. */
@@ -299,55 +359,33 @@ export class Flags {
     this.#info = undefined;
   }
 
-  // A packed evaluation; 0 (no variant) stands for every failure outside the core.
-  // The hot path for a prepared context allocates nothing (no closures): it runs per flag.
+  // A plain context becomes a Context (freed after `use`) before anything of the snapshot is
+  // read: preparing runs the caller's getters and toJSON, which may even call update().
+  #prepared(ctx, use) {
+    let handle;
+    try {
+      handle = prepare(ctx);
+    } catch {
+      handle = undefined; // a wasm trap: evaluations are GENERAL
+    }
+    const context = new Context(handle, Date.now());
+    try {
+      return use(context);
+    } finally {
+      context.free();
+    }
+  }
+
+  // A packed evaluation with a prepared context; 0 (no variant) stands for every failure
+  // outside the core. The hot path: it allocates nothing.
   #evaluate(index, ctx) {
     const snapshot = this.#snapshot;
-    if (snapshot === undefined) return ERROR_GENERAL;
-    if (ctx instanceof Context) {
-      const handle = Context.handle(ctx);
-      if (handle === undefined) return ERROR_GENERAL;
-      try {
-        return snapshot.evaluate(index, handle, ctx.now);
-      } catch {
-        return ERROR_GENERAL;
-      }
-    }
-    return this.#withContext(ctx, (handle, now) => snapshot.evaluate(index, handle, now), () => ERROR_GENERAL);
-  }
-
-  #withContext(ctx, run, failed) {
-    if (this.#snapshot === undefined) return failed();
-    if (ctx instanceof Context) {
-      const handle = Context.handle(ctx);
-      if (handle === undefined) return failed();
-      try {
-        return run(handle, ctx.now);
-      } catch {
-        return failed();
-      }
-    }
-    let handle;
+    const handle = Context.handle(ctx);
+    if (snapshot === undefined || handle === undefined) return ERROR_GENERAL;
     try {
-      handle = prepare(ctx);
-      return run(handle, Date.now());
+      return snapshot.evaluate(index, handle, ctx.now);
     } catch {
-      return failed();
-    } finally {
-      handle?.free();
-    }
-  }
-
-  // The error code of a plain context that is unusable, or undefined.
-  #contextProblem(ctx) {
-    let handle;
-    try {
-      handle = prepare(ctx);
-      return this.#errors[handle.problem()] ?? undefined;
-    } catch {
-      return 'GENERAL';
-    } finally {
-      handle?.free();
+      return ERROR_GENERAL;
     }
   }
 
