@@ -1,4 +1,5 @@
-// Load errors with their codes, update() atomicity, free(), and evaluation that never throws.
+// Load errors with their codes, update() atomicity, free(), and evaluation that never throws
+// (wasm memory over many loads: memory.test.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
