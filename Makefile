@@ -9,12 +9,13 @@ SHELL := /bin/bash
 CARGO ?= cargo
 
 .PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js \
+	test-worker worker bench-worker \
 	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
 
-test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js fuzz-build-if-available
+test: setup lint lint-wasm test-rust test-nostd test-schema test-reference test-js test-worker fuzz-build-if-available
 	@echo "make test: all checks passed"
 
 setup: setup-rust setup-wasm setup-node setup-browser
@@ -82,12 +83,24 @@ pkg: setup
 test-js: pkg
 	node --test tests/js/*.test.mjs
 
+# The Cloudflare Worker example in workerd (Miniflare) with local origins, and the package
+# under Deno and Vercel's edge-runtime. One file at a time: each starts its own workerd.
+test-worker: pkg
+	node --test --test-concurrency=1 tests/worker/*.test.mjs tests/runtimes/*.test.mjs
+
+# The worker on 127.0.0.1:8787 with a demo snapshot and demo origins, until Ctrl-C.
+worker: pkg
+	node examples/cloudflare-worker/dev.mjs
+
 # Benchmarks are measured, never run as tests. See docs/performance.md.
 bench:
 	$(CARGO) bench --bench evaluate
 
 bench-npm: pkg
 	node benches/npm.mjs
+
+bench-worker: pkg
+	node benches/worker-load.mjs
 
 # Fuzzing (docs/security.md#fuzzing): cargo-fuzz on the nightly toolchain. `make test` replays
 # the committed corpora on stable (tests/fuzz_corpus.rs) and builds the targets only when

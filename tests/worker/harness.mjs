@@ -1,6 +1,8 @@
 // Test harness: the example worker in workerd (Miniflare) with its two origins, a snapshot
 // signed at test time with a key made at test time (tests/js/sign.mjs), its structured logs
 // collected, and helpers to publish to KV and wait for the refresh that follows.
+import { createHash } from 'node:crypto';
+
 import { startOrigins } from '../../examples/cloudflare-worker/local/origins.mjs';
 import { startMiniflare } from '../../examples/cloudflare-worker/local/runtime.mjs';
 import { keyPair, snapshot } from '../js/sign.mjs';
@@ -111,15 +113,18 @@ export async function startTestWorker({ bindings = {}, initial = { version: 1 },
 
   /**
    * Puts `text` in KV and drives requests until the worker logs the refresh that read it
-   * (bounded: 100 tries). Returns that log entry.
+   * (its SHA-256, or `match` for values the worker cannot read whole), bounded: 100 tries.
+   * Returns that log entry.
    */
-  async function publish(text) {
+  async function publish(text, { match } = {}) {
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const isIt = match ?? ((e) => e.sha256 === sha256);
     const seen = logs.length;
     await worker.snapshots.put('snapshot', text);
     for (let attempt = 0; attempt < 100; attempt++) {
       await get('/?format=json', { visitor: 0 });
       await sleep(20);
-      const entry = logs.slice(seen).find((e) => e.event === 'darklaunch.refresh');
+      const entry = logs.slice(seen).find((e) => e.event === 'darklaunch.refresh' && isIt(e));
       if (entry) return entry;
     }
     throw new Error(`no refresh logged after publishing; logs: ${JSON.stringify(logs.slice(seen))}`);
@@ -135,6 +140,9 @@ export async function startTestWorker({ bindings = {}, initial = { version: 1 },
     }
     throw new Error(`log not seen; logs: ${JSON.stringify(logs)}`);
   }
+
+  // A first request, so the worker has loaded the initial snapshot before a test publishes.
+  if (initial !== null) await get('/?format=json');
 
   return {
     url: worker.url,

@@ -6,6 +6,11 @@ import { Flags, SnapshotError } from 'darklaunch';
 import { log } from './log.js';
 import { readSnapshot, SourceError } from './source.js';
 
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 function sameBytes(a, b) {
   if (a === undefined || a.byteLength !== b.byteLength) return false;
   for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
@@ -16,6 +21,7 @@ export class SnapshotStore {
   #config;
   #flags;
   #acceptedBytes;
+  #rejectedBytes; // the last rejected value: logged once, not verified again every refresh
   #checkedAt = -Infinity;
   #refreshing;
   #expiryLogged; // 'stale' or 'defaults' once logged for the serving snapshot
@@ -65,7 +71,9 @@ export class SnapshotStore {
       log('warn', 'darklaunch.refresh', { ...base, outcome: 'missing', detail: 'no snapshot published' });
       return;
     }
-    if (sameBytes(this.#acceptedBytes, bytes)) return; // the common case: nothing was published
+    // The common case: nothing was published since the last refresh.
+    if (sameBytes(this.#acceptedBytes, bytes) || sameBytes(this.#rejectedBytes, bytes)) return;
+    const received = { bytes: bytes.byteLength, sha256: await sha256(bytes) };
     const now = Date.now();
     let changed;
     try {
@@ -80,18 +88,20 @@ export class SnapshotStore {
       }
     } catch (error) {
       const known = error instanceof SnapshotError;
+      if (known) this.#rejectedBytes = bytes;
       log(known ? 'warn' : 'error', 'darklaunch.refresh', {
-        ...base, outcome: known ? 'rejected' : 'failed', code: error.code ?? 'GENERAL',
-        path: error.path || undefined, detail: error.detail || String(error.message), bytes: bytes.byteLength,
+        ...base, ...received, outcome: known ? 'rejected' : 'failed', code: error.code ?? 'GENERAL',
+        path: error.path || undefined, detail: error.detail || String(error.message),
       });
       return;
     }
     this.#acceptedBytes = bytes;
+    this.#rejectedBytes = undefined;
     if (!changed) return;
     this.#expiryLogged = undefined;
     const flags = this.#flags;
     log('info', 'darklaunch.refresh', {
-      ...base, outcome: 'accepted', version: flags.version.toString(), digest: flags.digest, keyIds: flags.keyIds,
+      ...base, ...received, outcome: 'accepted', version: flags.version.toString(), digest: flags.digest, keyIds: flags.keyIds,
       expires: new Date(flags.expires).toISOString(), stale: now >= flags.expires, flags: flags.keys.length,
     });
   }
