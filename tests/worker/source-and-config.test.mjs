@@ -53,13 +53,21 @@ test('DARKLAUNCH_SNAPSHOT_URL: loaded, refreshed, and a failing URL keeps the la
 });
 
 test('a misconfigured worker answers 500 and logs what is wrong', async () => {
-  const worker = await startTestWorker({ initial: null, bindings: { GREEN_ORIGIN: 'not a url' } });
-  try {
-    const response = await worker.get('/');
-    assert.equal(response.status, 500);
-    const entry = await worker.waitForLog((e) => e.event === 'darklaunch.config');
-    assert.match(entry.detail, /GREEN_ORIGIN must be an http\(s\) URL/);
-  } finally {
-    await worker.close();
+  const cases = [
+    [{ GREEN_ORIGIN: 'not a url' }, /GREEN_ORIGIN must be an http\(s\) URL/],
+    [{ DARKLAUNCH_KEYS: '{"ci": "AAAA"}' }, /DARKLAUNCH_KEYS\["ci"\] must be the base64 of a raw 32-byte/],
+    [{ DARKLAUNCH_STALE_POLICY: 'sometimes' }, /DARKLAUNCH_STALE_POLICY must be "serve" or "defaults"/],
+    [{ DARKLAUNCH_REFRESH_SECONDS: '-1' }, /DARKLAUNCH_REFRESH_SECONDS must be a number of seconds/],
+  ];
+  for (const [bindings, message] of cases) {
+    const worker = await startTestWorker({ initial: null, bindings });
+    try {
+      const response = await worker.get('/');
+      assert.equal(response.status, 500);
+      const entry = await worker.waitForLog((e) => e.event === 'darklaunch.config');
+      assert.match(entry.detail, message);
+    } finally {
+      await worker.close();
+    }
   }
 });

@@ -29,6 +29,14 @@ function httpUrl(raw, name) {
   }
 }
 
+function rawLength(base64) {
+  try {
+    return atob(base64.replace(/-/g, '+').replace(/_/g, '/')).length;
+  } catch {
+    return -1;
+  }
+}
+
 function keys(env) {
   let parsed = env.DARKLAUNCH_KEYS;
   if (typeof parsed === 'string') {
@@ -40,6 +48,11 @@ function keys(env) {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.keys(parsed).length === 0) {
     throw new ConfigError('DARKLAUNCH_KEYS must name at least one public key');
+  }
+  for (const [id, key] of Object.entries(parsed)) {
+    if (!NAME.test(id) || typeof key !== 'string' || rawLength(key) !== 32) {
+      throw new ConfigError(`DARKLAUNCH_KEYS["${id}"] must be the base64 of a raw 32-byte Ed25519 public key`);
+    }
   }
   return parsed;
 }
@@ -61,6 +74,9 @@ export function readConfig(env) {
   const maxBytes = Number(env.DARKLAUNCH_MAX_SNAPSHOT_BYTES ?? 4 * 1024 * 1024);
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new ConfigError('DARKLAUNCH_MAX_SNAPSHOT_BYTES must be a positive integer');
   const threshold = env.DARKLAUNCH_KEY_THRESHOLD === undefined ? undefined : Number(env.DARKLAUNCH_KEY_THRESHOLD);
+  if (threshold !== undefined && !(Number.isSafeInteger(threshold) && threshold >= 1)) {
+    throw new ConfigError('DARKLAUNCH_KEY_THRESHOLD must be a whole number ≥ 1');
+  }
   return {
     keys: keys(env),
     threshold,
