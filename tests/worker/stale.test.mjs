@@ -33,7 +33,7 @@ test('policy "defaults": an expired snapshot is refused; the current one serves 
     assert.equal(refused.code, 'EXPIRED');
     assert.equal((await worker.get('/', { visitor: 1 })).version, '1');
 
-    const expires = Date.now() + 1500;
+    const expires = Date.now() + 3000; // room for a slow publish on a busy machine
     const accepted = await worker.publish(worker.sign(3, { percent: 100, green: 100 }, { expires: iso(expires) }));
     assert.equal(accepted.outcome, 'accepted');
     const fresh = await worker.get('/', { visitor: 1 });
@@ -54,7 +54,7 @@ test('policy "defaults": an expired snapshot is refused; the current one serves 
 test('policy "defaults" with a grace period: an expired snapshot keeps serving, marked stale, until it ends', async () => {
   const worker = await startTestWorker({ bindings: { DARKLAUNCH_STALE_POLICY: 'defaults', DARKLAUNCH_STALE_GRACE_SECONDS: '3600' } });
   try {
-    const expires = Date.now() + 1500;
+    const expires = Date.now() + 3000; // room for a slow publish on a busy machine
     await worker.publish(worker.sign(2, { percent: 100 }, { expires: iso(expires) }));
     await sleep(expires - Date.now() + 100);
     const response = await worker.get('/', { visitor: 1 });
