@@ -59,7 +59,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Starts origins + worker. `signer` signs (default: a fresh key, trusted by the worker);
  * `initial` is the first snapshot's options ({version, ruleset options}) or null for none.
  */
-export async function startTestWorker({ bindings = {}, initial = { version: 1 }, signer = keyPair('ci') } = {}) {
+export async function startTestWorker({ bindings = {}, initial = { version: 1 }, signer = keyPair('ci'), miniflareOptions } = {}) {
   const origins = await startOrigins();
   const logs = [];
   const sign = (version, options = {}, meta = {}) =>
@@ -69,6 +69,7 @@ export async function startTestWorker({ bindings = {}, initial = { version: 1 },
     worker = await startMiniflare({
       snapshot: initial === null ? undefined : sign(initial.version, initial.ruleset, initial.meta),
       onLog: (entry) => logs.push(entry),
+      miniflareOptions,
       bindings: {
         DARKLAUNCH_KEYS: JSON.stringify(signer.keys),
         DARKLAUNCH_ENVIRONMENT: ENVIRONMENT,
@@ -147,6 +148,7 @@ export async function startTestWorker({ bindings = {}, initial = { version: 1 },
   return {
     url: worker.url,
     miniflare: worker.miniflare,
+    restart: worker.restart,
     snapshots: worker.snapshots,
     signer,
     logs,

@@ -1,6 +1,9 @@
 // The URL snapshot source (fetched through the Cache API) and configuration errors.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { startTestWorker } from './harness.mjs';
@@ -49,6 +52,31 @@ test('DARKLAUNCH_SNAPSHOT_URL: loaded, refreshed, and a failing URL keeps the la
   } finally {
     await worker.close();
     await server.close();
+  }
+});
+
+test('DARKLAUNCH_SNAPSHOT_URL is cached with the Cache API: a fresh isolate reads the cached copy', async () => {
+  const state = { status: 200, body: '', hits: 0 };
+  const server = await snapshotServer(state);
+  const persist = mkdtempSync(join(tmpdir(), 'darklaunch-cache-'));
+  const worker = await startTestWorker({
+    initial: null,
+    bindings: { DARKLAUNCH_SNAPSHOT_URL: server.url, DARKLAUNCH_REFRESH_SECONDS: '60' },
+    miniflareOptions: { cachePersist: persist },
+  });
+  try {
+    state.body = worker.sign(1, { percent: 100 });
+    assert.equal((await worker.get('/', { visitor: 1 })).version, '1');
+    assert.equal(state.hits, 1);
+    await worker.restart();
+    assert.equal((await worker.get('/', { visitor: 1 })).version, '1');
+    assert.equal(state.hits, 1, 'the second isolate fetched the URL instead of the cache');
+    // It was a fresh isolate: it loaded (and logged) the snapshot again.
+    assert.equal(worker.logs.filter((e) => e.event === 'darklaunch.refresh' && e.outcome === 'accepted' && e.source === 'url').length, 2);
+  } finally {
+    await worker.close();
+    await server.close();
+    rmSync(persist, { recursive: true, force: true });
   }
 });
 

@@ -18,9 +18,10 @@ function lines(stream, handle) {
 
 /**
  * Starts the worker. `bindings` are its vars (wrangler.toml [vars]); `snapshot`, if given, is
- * put in KV before the first request. Returns `{ url, snapshots (the KV namespace), close }`.
+ * put in KV before the first request; `miniflareOptions` are passed on to Miniflare. Returns
+ * `{ url, snapshots (the KV namespace), miniflare, restart, close }`.
  */
-export async function startMiniflare({ bindings, snapshot, host = '127.0.0.1', port = 0, onLog = () => {}, onText = () => {} }) {
+export async function startMiniflare({ bindings, snapshot, host = '127.0.0.1', port = 0, onLog = () => {}, onText = () => {}, miniflareOptions = {} }) {
   const { modules, modulesRoot } = await bundleWorker();
   const route = (line) => {
     let entry;
@@ -33,7 +34,7 @@ export async function startMiniflare({ bindings, snapshot, host = '127.0.0.1', p
     if (entry !== null && typeof entry === 'object') onLog(entry);
     else onText(line);
   };
-  const mf = new Miniflare({
+  const options = {
     modules,
     modulesRoot,
     compatibilityDate: COMPATIBILITY_DATE,
@@ -46,12 +47,15 @@ export async function startMiniflare({ bindings, snapshot, host = '127.0.0.1', p
       lines(stdout, route);
       lines(stderr, route);
     },
-  });
+    ...miniflareOptions,
+  };
+  const mf = new Miniflare(options);
   try {
     const url = await mf.ready;
     const snapshots = await mf.getKVNamespace('SNAPSHOTS');
     if (snapshot !== undefined) await snapshots.put('snapshot', snapshot);
-    return { url: url.href, snapshots, miniflare: mf, close: () => mf.dispose() };
+    // restart(): the same worker in a fresh isolate (its module state is gone, KV and cache stay).
+    return { url: url.href, snapshots, miniflare: mf, restart: () => mf.setOptions(options), close: () => mf.dispose() };
   } catch (error) {
     await mf.dispose();
     throw error;
