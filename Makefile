@@ -1,5 +1,5 @@
 # The two commands of the README, plus the steps they are made of.
-#   make run   - the main job: evaluate the example dark launch for a population of users
+#   make run   - the main job: the npm package built, the demo page and the edge worker on 127.0.0.1
 #   make test  - every check CI runs (installs what it needs first; safe to re-run)
 #   make pkg   - the npm package in pkg/ (pkg-template/build.mjs)
 # Both start with `setup`, which is idempotent and fast on the second run.
@@ -9,14 +9,14 @@ SHELL := /bin/bash
 CARGO ?= cargo
 
 .PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js test-demo demo test-openfeature \
-	test-wasm-node test-wasm-browser test-package test-types \
+	test-wasm-node test-wasm-browser test-package test-types test-worker worker bench-worker test-run \
 	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
-run: setup-rust
-	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
+run: pkg
+	node examples/run.mjs
 
 test: setup lint lint-wasm test-rust test-nostd test-wasm-node test-wasm-browser test-schema test-reference \
-	test-js test-package test-types test-openfeature test-demo fuzz-build-if-available
+	test-js test-package test-types test-openfeature test-worker test-demo test-run fuzz-build-if-available
 	@echo "make test: all checks passed"
 
 setup: setup-rust setup-wasm setup-node setup-browser
@@ -123,12 +123,28 @@ test-demo: pkg
 demo: pkg
 	node www/serve.mjs
 
+# The Cloudflare Worker example in workerd (Miniflare) with local origins, and the package
+# under Deno and Vercel's edge-runtime. One file at a time: each starts its own workerd.
+test-worker: pkg
+	node --test --test-concurrency=1 tests/worker/*.test.mjs tests/runtimes/*.test.mjs
+
+# The main job's command as a process: both servers answer, SIGINT stops them.
+test-run: pkg
+	node --test tests/run/*.test.mjs
+
+# The worker on 127.0.0.1:8787 with a demo snapshot and demo origins, until Ctrl-C.
+worker: pkg
+	node examples/cloudflare-worker/dev.mjs
+
 # Benchmarks are measured, never run as tests. See docs/performance.md.
 bench:
 	$(CARGO) bench --bench evaluate
 
 bench-npm: pkg
 	node benches/npm.mjs
+
+bench-worker: pkg
+	node benches/worker-load.mjs
 
 # Fuzzing (docs/security.md#fuzzing): cargo-fuzz on the nightly toolchain. `make test` replays
 # the committed corpora on stable (tests/fuzz_corpus.rs) and builds the targets only when
