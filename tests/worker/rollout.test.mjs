@@ -1,5 +1,6 @@
 // Publishing new signed snapshots in KV: a dark launch widened 1% → 5% → 30% only adds
-// visitors, the kill switch takes effect on the next refresh, and a rollback is refused.
+// visitors, the kill switch takes effect on the next refresh, and a rollback is refused, also by
+// a fresh isolate below its deploy-time floor (DARKLAUNCH_MIN_VERSION).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -58,4 +59,23 @@ test('a rollback to an older version is refused; the newer decisions stay in for
   // The same version with other bytes is refused too.
   const conflict = await worker.publish(worker.sign(4, { percent: 100 }));
   assert.equal(conflict.code, 'VERSION_CONFLICT');
+});
+
+test('a fresh isolate refuses a snapshot below DARKLAUNCH_MIN_VERSION and accepts one at it', async () => {
+  const fresh = await startTestWorker({ initial: { version: 5 }, bindings: { DARKLAUNCH_MIN_VERSION: '7' } });
+  try {
+    const refused = await fresh.waitForLog((e) => e.event === 'darklaunch.refresh' && e.outcome !== undefined);
+    assert.equal(refused.outcome, 'rejected');
+    assert.equal(refused.code, 'ROLLBACK');
+    // The version just below the floor is the one `lastVersion` names: same version, other bytes.
+    assert.equal((await fresh.publish(fresh.sign(6))).code, 'VERSION_CONFLICT');
+    const answer = await fresh.get('/?format=json', { visitor: 1 });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.version, 'none'); // defaults: nothing trusted yet
+    const accepted = await fresh.publish(fresh.sign(7));
+    assert.equal(accepted.outcome, 'accepted');
+    assert.equal(accepted.version, '7');
+  } finally {
+    await fresh.close();
+  }
 });

@@ -86,6 +86,8 @@ test('a misconfigured worker answers 500 and logs what is wrong', async () => {
     [{ DARKLAUNCH_KEYS: '{"ci": "AAAA"}' }, /DARKLAUNCH_KEYS\["ci"\] must be the base64 of a raw 32-byte/],
     [{ DARKLAUNCH_STALE_POLICY: 'sometimes' }, /DARKLAUNCH_STALE_POLICY must be "serve" or "defaults"/],
     [{ DARKLAUNCH_REFRESH_SECONDS: '-1' }, /DARKLAUNCH_REFRESH_SECONDS must be a number of seconds/],
+    [{ DARKLAUNCH_MIN_VERSION: '-3' }, /DARKLAUNCH_MIN_VERSION must be a snapshot version/],
+    [{ DARKLAUNCH_MIN_VERSION: '18446744073709551616' }, /DARKLAUNCH_MIN_VERSION must be a snapshot version/],
   ];
   for (const [bindings, message] of cases) {
     const worker = await startTestWorker({ initial: null, bindings });

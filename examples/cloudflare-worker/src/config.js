@@ -63,6 +63,16 @@ function flagName(env, name, fallback) {
   return value;
 }
 
+// A decimal u64, or undefined when unset.
+function minVersion(env) {
+  const raw = env.DARKLAUNCH_MIN_VERSION;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,20}$/.test(raw) || BigInt(raw) > 0xffff_ffff_ffff_ffffn) {
+    throw new ConfigError(`DARKLAUNCH_MIN_VERSION must be a snapshot version (a whole number), got ${JSON.stringify(raw)}`);
+  }
+  return BigInt(raw);
+}
+
 /** Validates `env` into the plain settings the worker uses; throws ConfigError. */
 export function readConfig(env) {
   const environment = env.DARKLAUNCH_ENVIRONMENT;
@@ -84,6 +94,7 @@ export function readConfig(env) {
     source: url ? { url: httpUrl(url, 'DARKLAUNCH_SNAPSHOT_URL').href } : { kv: env.SNAPSHOTS, key: env.DARKLAUNCH_SNAPSHOT_KEY || 'snapshot' },
     refreshMs: seconds(env, 'DARKLAUNCH_REFRESH_SECONDS', 60),
     stalePolicy,
+    minVersion: minVersion(env),
     staleGraceMs: seconds(env, 'DARKLAUNCH_STALE_GRACE_SECONDS', 3600),
     maxSnapshotBytes: maxBytes,
     origins: { blue: httpUrl(env.BLUE_ORIGIN, 'BLUE_ORIGIN'), green: httpUrl(env.GREEN_ORIGIN, 'GREEN_ORIGIN') },

@@ -78,9 +78,14 @@ export class SnapshotStore {
     let changed;
     try {
       if (this.#flags === undefined) {
+        // A fresh isolate has no history: the deploy-time floor refuses what is older
+        // (lastVersion v refuses every version ≤ v:
+        // older ones as ROLLBACK, v itself as VERSION_CONFLICT).
+        const floor = config.minVersion;
         this.#flags = Flags.load(bytes, {
           keys: config.keys, threshold: config.threshold, environment: config.environment, now,
           allowStale: config.stalePolicy === 'serve',
+          lastVersion: floor === undefined || floor === 0n ? undefined : floor - 1n,
         });
         changed = true;
       } else {
