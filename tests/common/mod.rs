@@ -1,6 +1,9 @@
-//! Shared helpers for the integration tests: reading the conformance corpus.
+//! Shared helpers for the integration tests: reading the conformance corpus; `corpus` holds
+//! the checks every layer runs on it.
 
 #![allow(dead_code)]
+
+pub mod corpus;
 
 use std::path::{Path, PathBuf};
 
@@ -11,8 +14,7 @@ pub fn conformance_dir() -> PathBuf {
 }
 
 pub fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    serde_json::from_str(&read_text(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The corpus files of evaluation cases (every `*.json` with a `ruleset` and `cases`).
@@ -30,16 +32,6 @@ pub fn evaluation_files() -> Vec<PathBuf> {
     files
 }
 
-/// Numbers compare by value (`1` equals `1.0`); everything else structurally.
-pub fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
-    }
+pub fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

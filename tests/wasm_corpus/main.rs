@@ -13,6 +13,9 @@
 //! the embedded list names every corpus file.
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
+#[path = "../common/corpus.rs"]
+mod corpus;
+#[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 mod through_bindings;
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 mod through_core;
@@ -40,44 +43,6 @@ corpus!(
 
 pub const COMPILE_ERRORS: &str = include_str!("../conformance/compile-errors.json");
 pub const BUCKETING_VECTORS: &str = include_str!("../conformance/bucketing-vectors.json");
-
-/// `now` of a case without one (tests/conformance/README.md).
-pub const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
-
-/// The fields every case's `expect` has.
-pub const FIELDS: [&str; 6] = ["value", "variant", "reason", "error", "rule", "stage"];
-
-/// Numbers compare by value (`1` equals `1.0`); everything else structurally.
-pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
-    }
-}
-
-/// The differences between an observed evaluation and a case's `expect`, one line each.
-pub fn differences(file: &str, case: &serde_json::Value, got: &serde_json::Value) -> Vec<String> {
-    let null = serde_json::Value::Null;
-    FIELDS
-        .iter()
-        .filter_map(|field| {
-            let want = case["expect"].get(*field).unwrap_or(&null);
-            (!json_equal(&got[*field], want)).then(|| {
-                format!(
-                    "{file} / {}: {field}: expected {want}, got {} (full: {got})",
-                    case["name"], got[*field]
-                )
-            })
-        })
-        .collect()
-}
 
 /// The embedded list must name every evaluation file, or the wasm layers silently skip it.
 #[cfg(not(target_arch = "wasm32"))]

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::{differences, DEFAULT_NOW, EVALUATION_FILES};
+use crate::corpus::{case_now, differences, DEFAULT_NOW};
+use crate::EVALUATION_FILES;
 
 const KEY_ID: &str = "wasm-test";
 const ENVIRONMENT: &str = "test";
@@ -144,7 +145,7 @@ fn corpus_through_the_bindings() {
                 Some(text) => PreparedContext::from_json(text.as_str().expect("context_json")),
                 None => PreparedContext::from_json(&case.get("context").unwrap_or(&json!({})).to_string()),
             };
-            let now = ms(case.get("now").and_then(Value::as_str).unwrap_or(DEFAULT_NOW));
+            let now = case_now(case) as f64;
             // An unknown flag never reaches wasm from api.js; an index past the end is the
             // binding's own FLAG_NOT_FOUND.
             let wasm_index = index.map_or(u32::MAX, |i| u32::try_from(i).expect("fits"));
