@@ -9,7 +9,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 
 .PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js \
-	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
+	bench bench-npm bench-compare fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: setup-rust
 	$(CARGO) run --quiet --release --example dark_launch -- examples/rulesets/dark-launch.json
@@ -88,6 +88,10 @@ bench:
 
 bench-npm: pkg
 	node benches/npm.mjs
+
+# darklaunch, flagd-core and GrowthBook on one workload, in one run (benches/compare/run.mjs).
+bench-compare: pkg
+	node benches/compare/run.mjs
 
 # Fuzzing (docs/security.md#fuzzing): cargo-fuzz on the nightly toolchain. `make test` replays
 # the committed corpora on stable (tests/fuzz_corpus.rs) and builds the targets only when
