@@ -14,6 +14,7 @@ use hashbrown::HashSet;
 use crate::eval::context::{AttributeValue, Context};
 use crate::eval::evaluate::unit_id;
 use crate::eval::semver;
+use crate::eval::words::same;
 use crate::limits::MAX_CONTEXT_STRING_BYTES;
 use crate::ruleset::{AttributeRef, Ruleset, Segment, SegmentId};
 use crate::time::parse_rfc3339_ms;
@@ -178,7 +179,7 @@ fn scalar_equals(literal: &Scalar, value: &AttributeValue) -> bool {
     match (literal, value) {
         (Scalar::Bool(a), AttributeValue::Bool(b)) => a == b,
         (Scalar::Number(a), AttributeValue::Number(b)) => a == b,
-        (Scalar::String(t), AttributeValue::String(s)) => with_case(s, t, |h, n| h == n),
+        (Scalar::String(t), AttributeValue::String(s)) => with_case(s, t, same),
         _ => false,
     }
 }
@@ -211,7 +212,7 @@ impl StringSet {
 
     fn contains(&self, s: &str) -> bool {
         match self {
-            StringSet::Few(strings) => strings.iter().any(|candidate| **candidate == *s),
+            StringSet::Few(strings) => strings.iter().any(|candidate| same(candidate, s)),
             StringSet::Many(strings) => strings.contains(s),
         }
     }

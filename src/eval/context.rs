@@ -4,6 +4,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::eval::words::same;
 use crate::eval::ErrorCode;
 use crate::limits::{MAX_CONTEXT_ARRAY_LEN, MAX_CONTEXT_ATTRIBUTES, MAX_CONTEXT_STRING_BYTES};
 
@@ -157,7 +158,7 @@ impl Context {
 
     /// The value of an attribute, if present.
     pub fn get(&self, name: &str) -> Option<&AttributeValue> {
-        if name == TARGETING_KEY {
+        if same(name, TARGETING_KEY) {
             return self.targeting_key.as_ref();
         }
         // Typical contexts have a handful of attributes: a scan that compares only names of
@@ -166,7 +167,7 @@ impl Context {
             return self
                 .attributes
                 .iter()
-                .find(|(n, _)| **n == *name)
+                .find(|(n, _)| same(n, name))
                 .map(|(_, value)| value);
         }
         self.attributes
