@@ -7,7 +7,7 @@ pub(crate) mod evaluate;
 mod evaluation;
 pub(crate) mod semver;
 mod siphash;
-mod words;
+pub(crate) mod words;
 
 pub use context::{AttributeValue, Context, TARGETING_KEY};
 pub use evaluation::{Bucket, ErrorCode, Evaluation, Reason};

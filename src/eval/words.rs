@@ -5,19 +5,28 @@
 //! stay out-of-line calls (a byte loop behind a call, for `memcmp`), which cost more than
 //! the work itself for strings like `country`. These helpers are plain loops, always inlined.
 
-/// Up to 8 bytes as a little-endian word, zero-padded: byte `i` is bits `8i..8i+8`.
+use alloc::boxed::Box;
+
+/// Up to 8 bytes as a little-endian word, zero-padded: byte `i` is bits `8i..8i+8` (of a
+/// longer slice, its first 8 bytes). Short slices are read as two overlapping 4-byte loads
+/// (or three single bytes), not byte by byte: the overlap writes equal bytes to equal bits.
 #[inline(always)]
 pub(crate) fn word(bytes: &[u8]) -> u64 {
+    let bytes = bytes.get(..8).unwrap_or(bytes);
     if let Ok(full) = <[u8; 8]>::try_from(bytes) {
         return u64::from_le_bytes(full);
     }
-    let mut word = 0u64;
-    let mut at = bytes.len().min(8);
-    while at > 0 {
-        at -= 1;
-        word = (word << 8) | u64::from(bytes.get(at).copied().unwrap_or(0));
+    let len = bytes.len();
+    let byte = |at: usize| u64::from(bytes.get(at).copied().unwrap_or(0)) << (8 * at);
+    let quad = |at: usize| {
+        let quad = bytes.get(at..at + 4).and_then(|q| <[u8; 4]>::try_from(q).ok());
+        quad.map_or(0, |q| u64::from(u32::from_le_bytes(q)) << (8 * at))
+    };
+    match len {
+        0 => 0,
+        1..=3 => byte(0) | byte(len / 2) | byte(len - 1),
+        _ => quad(0) | quad(len - 4),
     }
-    word
 }
 
 /// `a == b`, 8 bytes at a time.
@@ -38,9 +47,56 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
     true
 }
 
+/// A string kept with its first word, compared many times (attribute names: the ruleset's
+/// and the context's side are both prepared, so a lookup compares two words and lengths).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Keyed {
+    pub(crate) text: Box<str>,
+    head: u64,
+}
+
+impl Keyed {
+    pub(crate) fn new(text: &str) -> Self {
+        Keyed {
+            text: Box::from(text),
+            head: word(text.as_bytes()),
+        }
+    }
+
+    /// `self.text == text`, given `head == word(text)`.
+    #[inline(always)]
+    pub(crate) fn is(&self, text: &str, head: u64) -> bool {
+        self.head == head
+            && self.text.len() == text.len()
+            && match (self.text.get(8..), text.get(8..)) {
+                (Some(a), Some(b)) => same(a, b),
+                _ => true,
+            }
+    }
+
+    #[inline(always)]
+    pub(crate) fn head(&self) -> u64 {
+        self.head
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{same, word};
+    use super::{same, word, Keyed};
+
+    #[test]
+    fn words_agree_with_a_byte_loop() {
+        let bytes: [u8; 12] = core::array::from_fn(|i| 0x11 * (i as u8 + 1));
+        for len in 0..=bytes.len() {
+            let slice = &bytes[..len];
+            let expected = slice
+                .iter()
+                .take(8)
+                .enumerate()
+                .fold(0u64, |w, (i, b)| w | u64::from(*b) << (8 * i));
+            assert_eq!(word(slice), expected, "length {len}");
+        }
+    }
 
     #[test]
     fn words_are_little_endian_and_padded() {
@@ -71,6 +127,7 @@ mod tests {
         for a in words {
             for b in words {
                 assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+                assert_eq!(Keyed::new(a).is(b, word(b.as_bytes())), a == b, "{a:?} {b:?}");
             }
         }
     }

@@ -19,6 +19,7 @@ use serde_json::Value;
 use self::condition::{Budget, Scope};
 use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
+use crate::eval::words::Keyed;
 use crate::limits::*;
 use crate::ruleset::path::Path;
 use crate::ruleset::scan::scan;
@@ -101,7 +102,7 @@ struct Compiler {
     segment_ids: HashMap<String, SegmentId>,
     flag_ids: HashMap<String, FlagId>,
     attribute_ids: HashMap<String, u32>,
-    attributes: Vec<Box<str>>,
+    attributes: Vec<Keyed>,
 }
 
 /// Keys: 1–128 bytes of `A–Z a–z 0–9 . _ - :`.
@@ -195,7 +196,7 @@ impl Compiler {
             return Ok(AttributeRef::Named(*id));
         }
         let id = index_u32(self.attributes.len());
-        self.attributes.push(Box::from(name));
+        self.attributes.push(Keyed::new(name));
         self.attribute_ids.insert(String::from(name), id);
         Ok(AttributeRef::Named(id))
     }
