@@ -78,15 +78,21 @@ function deepFreeze(value) {
   return value;
 }
 
-function prepare(ctx) {
+// A context's JSON text, or undefined when it cannot be one (cyclic, BigInt, a throwing
+// toJSON, not an object at all, or too long).
+function contextText(ctx) {
   let text;
   try {
     text = JSON.stringify(ctx ?? {});
   } catch {
-    return PreparedContext.invalid(); // cyclic, BigInt, a throwing toJSON
+    return undefined;
   }
-  if (typeof text !== 'string' || text.length > MAX_CONTEXT_TEXT) return PreparedContext.invalid();
-  return PreparedContext.fromJson(text);
+  return typeof text === 'string' && text.length <= MAX_CONTEXT_TEXT ? text : undefined;
+}
+
+function prepare(ctx) {
+  const text = contextText(ctx);
+  return text === undefined ? PreparedContext.invalid() : PreparedContext.fromJson(text);
 }
 
 /**
@@ -120,6 +126,7 @@ export class Flags {
   #reasons = [];
   #errors = [];
   #out = new Uint32Array(0);
+  #shape = {};
 
   constructor(secret, verifier, snapshot) {
     if (secret !== CONSTRUCT) throw new TypeError('use Flags.load(bytes, options)');
@@ -187,6 +194,8 @@ export class Flags {
     this.#reasons = reasons;
     this.#errors = errors;
     this.#out = new Uint32Array(flags.length);
+    // evaluateAll's shape: every key in index order, as own data properties (JSON.parse).
+    this.#shape = JSON.parse(JSON.stringify(Object.fromEntries(flags.map((flag) => [flag.key, null]))));
   }
 
   /** The snapshot's version (u64, so a bigint). */
@@ -254,25 +263,42 @@ export class Flags {
 
   /** Every flag for one context, in one call into wasm: `{[key]: evaluation}`. */
   evaluateAll(ctx) {
-    const all = {};
     const out = this.#out;
     const snapshot = this.#snapshot;
-    let context = ctx;
-    let owned = false;
     try {
-      if (!(ctx instanceof Context)) {
-        context = new Context(prepare(ctx), Date.now());
-        owned = true;
+      if (snapshot === undefined) {
+        out.fill(0);
+      } else if (ctx instanceof Context) {
+        const handle = Context.handle(ctx);
+        if (handle === undefined) out.fill(0);
+        else snapshot.evaluateAll(handle, ctx.now, out);
+      } else {
+        // Used once: parsed and evaluated in one call, no PreparedContext object.
+        const text = contextText(ctx);
+        if (text !== undefined) {
+          snapshot.evaluateAllJson(text, Date.now(), out);
+        } else {
+          const handle = PreparedContext.invalid();
+          try {
+            snapshot.evaluateAll(handle, Date.now(), out);
+          } finally {
+            handle.free();
+          }
+        }
       }
-      const handle = Context.handle(context);
-      if (snapshot === undefined || handle === undefined) out.fill(0);
-      else snapshot.evaluateAll(handle, context.now, out);
     } catch {
       out.fill(0);
-    } finally {
-      if (owned) context.free();
     }
-    for (let i = 0; i < out.length; i++) all[this.#flags[i].key] = this.#result(i, out[i]);
+    // Cloning a shape with every key beats adding keys one by one (V8).
+    const all = { ...this.#shape };
+    const flags = this.#flags;
+    const reasons = this.#reasons;
+    const errors = this.#errors;
+    const version = this.#info?.version;
+    for (let i = 0; i < out.length; i++) {
+      const entry = flags[i];
+      all[entry.key] = decode(entry, out[i], reasons, errors, version);
+    }
     return all;
   }
 
@@ -313,7 +339,15 @@ export class Flags {
         return ERROR_GENERAL;
       }
     }
-    return this.#withContext(ctx, (handle, now) => snapshot.evaluate(index, handle, now), () => ERROR_GENERAL);
+    const text = contextText(ctx);
+    if (text === undefined) {
+      return this.#withContext(ctx, (handle, now) => snapshot.evaluate(index, handle, now), () => ERROR_GENERAL);
+    }
+    try {
+      return snapshot.evaluateJson(index, text, Date.now());
+    } catch {
+      return ERROR_GENERAL;
+    }
   }
 
   #withContext(ctx, run, failed) {
@@ -352,20 +386,7 @@ export class Flags {
   }
 
   #result(index, packed) {
-    const variant = packed & VARIANT_MASK;
-    const entry = this.#flags[index];
-    const rule = (packed >>> RULE_SHIFT) & 0x3ff;
-    const stage = (packed >>> STAGE_SHIFT) & 0x7f;
-    if (packed === ERROR_GENERAL) return this.#failure('GENERAL');
-    return {
-      value: variant === 0 ? null : entry.values[variant - 1],
-      variant: variant === 0 ? null : entry.variants[variant - 1],
-      reason: this.#reasons[(packed >>> REASON_SHIFT) & 7],
-      errorCode: this.#errors[(packed >>> ERROR_SHIFT) & 7] ?? null,
-      rule: rule === 0 ? null : rule - 1,
-      stage: stage === 0 ? null : stage - 1,
-      version: this.#info?.version,
-    };
+    return decode(this.#flags[index], packed, this.#reasons, this.#errors, this.#info?.version);
   }
 
   #failure(errorCode) {
@@ -377,6 +398,25 @@ const CONSTRUCT = Symbol('Flags');
 // A packed value the core never returns (reason STATIC always comes with a variant): it
 // stands for a failure outside the core (freed flags or context, a wasm trap).
 const ERROR_GENERAL = 0;
+
+// The result object of a packed evaluation of the flag `entry` (catalog order).
+function decode(entry, packed, reasons, errors, version) {
+  if (packed === ERROR_GENERAL) {
+    return { value: null, variant: null, reason: 'ERROR', errorCode: 'GENERAL', rule: null, stage: null, version };
+  }
+  const variant = packed & VARIANT_MASK;
+  const rule = (packed >>> RULE_SHIFT) & 0x3ff;
+  const stage = (packed >>> STAGE_SHIFT) & 0x7f;
+  return {
+    value: variant === 0 ? null : entry.values[variant - 1],
+    variant: variant === 0 ? null : entry.variants[variant - 1],
+    reason: reasons[(packed >>> REASON_SHIFT) & 7],
+    errorCode: errors[(packed >>> ERROR_SHIFT) & 7] ?? null,
+    rule: rule === 0 ? null : rule - 1,
+    stage: stage === 0 ? null : stage - 1,
+    version,
+  };
+}
 
 function typeOf(value) {
   return typeof value === 'object' ? 'object' : typeof value;

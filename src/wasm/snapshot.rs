@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 use super::context::PreparedContext;
 use super::{error, millis, packed};
 use crate::snapshot::{verify, Accepted, Keyring, Policy, Snapshot, Update};
-use crate::{Evaluation, FlagId};
+use crate::{Context, Evaluation, FlagId};
 
 /// The host's fixed side of verification: pinned keys, threshold, environment, stale policy.
 #[wasm_bindgen]
@@ -116,12 +116,22 @@ impl LoadedSnapshot {
     /// Evaluates every flag (index order) into `out`, in one call.
     #[wasm_bindgen(js_name = evaluateAll)]
     pub fn evaluate_all(&self, context: &PreparedContext, now: f64, out: &mut [u32]) {
-        let now = millis(now);
-        for (index, slot) in out.iter_mut().enumerate().take(self.snapshot.ruleset().len()) {
-            let id = flag_id(index);
-            let evaluation = self.snapshot.evaluate_id(id, &context.context, now);
-            *slot = packed::pack(&evaluation, self.variant_index(id, &evaluation));
-        }
+        self.fill(&context.context, now, out);
+    }
+
+    /// As `evaluate`, for a context used once: its JSON text is parsed here, so no
+    /// `PreparedContext` object (and its finalizer registration) is made on the JS side.
+    #[wasm_bindgen(js_name = evaluateJson)]
+    pub fn evaluate_json(&self, flag: u32, context_json: &str, now: f64) -> u32 {
+        let id = flag_id(flag as usize);
+        let evaluation = self.snapshot.evaluate_id(id, &Context::from_json(context_json), millis(now));
+        packed::pack(&evaluation, self.variant_index(id, &evaluation))
+    }
+
+    /// As `evaluateAll`, for a context used once (see `evaluateJson`).
+    #[wasm_bindgen(js_name = evaluateAllJson)]
+    pub fn evaluate_all_json(&self, context_json: &str, now: f64, out: &mut [u32]) {
+        self.fill(&Context::from_json(context_json), now, out);
     }
 
     /// Everything about one evaluation, as JSON text: the slow path for people and tools.
@@ -135,6 +145,15 @@ impl LoadedSnapshot {
         let mut fields = e.details_json();
         fields.insert("bucket".into(), json!(bucket));
         Value::Object(fields).to_string()
+    }
+
+    fn fill(&self, context: &Context, now: f64, out: &mut [u32]) {
+        let now = millis(now);
+        for (index, slot) in out.iter_mut().enumerate().take(self.snapshot.ruleset().len()) {
+            let id = flag_id(index);
+            let evaluation = self.snapshot.evaluate_id(id, context, now);
+            *slot = packed::pack(&evaluation, self.variant_index(id, &evaluation));
+        }
     }
 
     /// The variant's index in its flag: found by identity, not by comparing names.
