@@ -124,7 +124,9 @@ impl LoadedSnapshot {
     #[wasm_bindgen(js_name = evaluateJson)]
     pub fn evaluate_json(&self, flag: u32, context_json: &str, now: f64) -> u32 {
         let id = flag_id(flag as usize);
-        let evaluation = self.snapshot.evaluate_id(id, &Context::from_json(context_json), millis(now));
+        let evaluation = self
+            .snapshot
+            .evaluate_id(id, &Context::from_json(context_json), millis(now));
         packed::pack(&evaluation, self.variant_index(id, &evaluation))
     }
 
