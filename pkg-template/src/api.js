@@ -78,8 +78,7 @@ function deepFreeze(value) {
   return value;
 }
 
-// A context's JSON text, or undefined when it cannot be one (cyclic, BigInt, a throwing
-// toJSON, not an object at all, or too long).
+// A context's JSON text; undefined if cyclic, BigInt, a throwing toJSON, or too long.
 function contextText(ctx) {
   let text;
   try {
@@ -194,7 +193,7 @@ export class Flags {
     this.#reasons = reasons;
     this.#errors = errors;
     this.#out = new Uint32Array(flags.length);
-    // evaluateAll's shape: every key in index order, as own data properties (JSON.parse).
+    // evaluateAll clones this (all keys, as own data properties): faster than adding keys.
     this.#shape = JSON.parse(JSON.stringify(Object.fromEntries(flags.map((flag) => [flag.key, null]))));
   }
 
@@ -273,7 +272,6 @@ export class Flags {
         if (handle === undefined) out.fill(0);
         else snapshot.evaluateAll(handle, ctx.now, out);
       } else {
-        // Used once: parsed and evaluated in one call, no PreparedContext object.
         const text = contextText(ctx);
         if (text !== undefined) {
           snapshot.evaluateAllJson(text, Date.now(), out);
@@ -289,7 +287,6 @@ export class Flags {
     } catch {
       out.fill(0);
     }
-    // Cloning a shape with every key beats adding keys one by one (V8).
     const all = { ...this.#shape };
     const flags = this.#flags;
     const reasons = this.#reasons;
@@ -390,7 +387,7 @@ export class Flags {
   }
 
   #failure(errorCode) {
-    return { value: null, variant: null, reason: 'ERROR', errorCode, rule: null, stage: null, version: this.#info?.version };
+    return failure(errorCode, this.#info?.version);
   }
 }
 
@@ -399,11 +396,9 @@ const CONSTRUCT = Symbol('Flags');
 // stands for a failure outside the core (freed flags or context, a wasm trap).
 const ERROR_GENERAL = 0;
 
-// The result object of a packed evaluation of the flag `entry` (catalog order).
+// The result object of a packed evaluation of `entry`.
 function decode(entry, packed, reasons, errors, version) {
-  if (packed === ERROR_GENERAL) {
-    return { value: null, variant: null, reason: 'ERROR', errorCode: 'GENERAL', rule: null, stage: null, version };
-  }
+  if (packed === ERROR_GENERAL) return failure('GENERAL', version);
   const variant = packed & VARIANT_MASK;
   const rule = (packed >>> RULE_SHIFT) & 0x3ff;
   const stage = (packed >>> STAGE_SHIFT) & 0x7f;
@@ -416,6 +411,10 @@ function decode(entry, packed, reasons, errors, version) {
     stage: stage === 0 ? null : stage - 1,
     version,
   };
+}
+
+function failure(errorCode, version) {
+  return { value: null, variant: null, reason: 'ERROR', errorCode, rule: null, stage: null, version };
 }
 
 function typeOf(value) {
