@@ -32,7 +32,11 @@ pub(crate) fn word(bytes: &[u8]) -> u64 {
 /// `a == b`, 8 bytes at a time.
 #[inline(always)]
 pub(crate) fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -66,10 +70,11 @@ impl Keyed {
     /// `self.text == text`, given `head == word(text)`.
     #[inline(always)]
     pub(crate) fn is(&self, text: &str, head: u64) -> bool {
+        // Bytes, not `str` slices: a `str` range checks char boundaries in an out-of-line call.
         self.head == head
             && self.text.len() == text.len()
-            && match (self.text.get(8..), text.get(8..)) {
-                (Some(a), Some(b)) => same(a, b),
+            && match (self.text.as_bytes().get(8..), text.as_bytes().get(8..)) {
+                (Some(a), Some(b)) => same_bytes(a, b),
                 _ => true,
             }
     }
