@@ -204,7 +204,7 @@ impl Default for StringSet {
 impl StringSet {
     pub fn new(strings: Vec<Box<str>>) -> Self {
         if strings.len() <= FEW_STRINGS {
-            StringSet::Few(strings.iter().map(|s| Keyed::new(s)).collect())
+            StringSet::Few(strings.into_iter().map(Keyed::from).collect())
         } else {
             StringSet::Many(strings.into_iter().collect())
         }

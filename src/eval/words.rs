@@ -61,10 +61,7 @@ pub(crate) struct Keyed {
 
 impl Keyed {
     pub(crate) fn new(text: &str) -> Self {
-        Keyed {
-            text: Box::from(text),
-            head: word(text.as_bytes()),
-        }
+        Keyed::from(Box::from(text))
     }
 
     /// `self.text == text`, given `head == word(text)`.
@@ -82,6 +79,13 @@ impl Keyed {
     #[inline(always)]
     pub(crate) fn head(&self) -> u64 {
         self.head
+    }
+}
+
+impl From<Box<str>> for Keyed {
+    fn from(text: Box<str>) -> Self {
+        let head = word(text.as_bytes());
+        Keyed { text, head }
     }
 }
 

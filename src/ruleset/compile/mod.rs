@@ -57,7 +57,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
             format!("{} bytes", bytes.len()),
         ));
     }
-    let document: model::Document<'_> = match serde_json::from_slice(bytes) {
+    let document: model::Document<'_> = match typed_decode(bytes) {
         Ok(document) => document,
         Err(e) => {
             return Err(match scan(bytes) {
@@ -74,6 +74,19 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
         return Err(unsupported_schema(&document.schema));
     }
     Ok(document)
+}
+
+/// The typed decode. Natively, a document that is valid UTF-8 (every accepted one is) is
+/// parsed as text: checked once as a whole, its strings are not validated again one by one
+/// (~5 % of a 1,000-flag load). Other bytes take the byte reader, as before, so errors are
+/// the same. The wasm build keeps only the byte reader: a second instantiation of the
+/// serde-derived decoder would cost it 2.7 KB gzipped.
+fn typed_decode(bytes: &[u8]) -> Result<model::Document<'_>, serde_json::Error> {
+    #[cfg(not(target_family = "wasm"))]
+    if let Ok(text) = core::str::from_utf8(bytes) {
+        return serde_json::from_str(text);
+    }
+    serde_json::from_slice(bytes)
 }
 
 /// Loading, step 2: the compile.
