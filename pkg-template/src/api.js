@@ -125,7 +125,7 @@ export class Flags {
   #reasons = [];
   #errors = [];
   #out = new Uint32Array(0);
-  #shape = {};
+  #shape;
 
   constructor(secret, verifier, snapshot) {
     if (secret !== CONSTRUCT) throw new TypeError('use Flags.load(bytes, options)');
@@ -193,8 +193,9 @@ export class Flags {
     this.#reasons = reasons;
     this.#errors = errors;
     this.#out = new Uint32Array(flags.length);
-    // evaluateAll clones this (all keys, as own data properties): faster than adding keys.
-    this.#shape = JSON.parse(JSON.stringify(Object.fromEntries(flags.map((flag) => [flag.key, null]))));
+    // evaluateAll clones this (all keys, as own data properties): faster than adding keys,
+    // unless JSON.parse made a slow dictionary (from 128 keys on in V8).
+    this.#shape = flags.length < 128 ? JSON.parse(JSON.stringify(Object.fromEntries(flags.map((flag) => [flag.key, null])))) : undefined;
   }
 
   /** The snapshot's version (u64, so a bigint). */
@@ -287,7 +288,7 @@ export class Flags {
     } catch {
       out.fill(0);
     }
-    const all = { ...this.#shape };
+    const all = this.#shape === undefined ? {} : { ...this.#shape };
     const flags = this.#flags;
     const reasons = this.#reasons;
     const errors = this.#errors;
