@@ -10,7 +10,7 @@ CARGO ?= cargo
 
 .PHONY: run test setup setup-rust setup-wasm setup-node setup-browser lint lint-wasm test-rust test-nostd test-schema test-reference pkg test-js test-demo demo test-openfeature \
 	test-wasm-node test-wasm-browser test-package test-types test-worker worker bench-worker test-run \
-	bench bench-npm fuzz-build-if-available fuzz-build fuzz fuzz-cmin
+	bench bench-npm bench-compare bench-scaling fuzz-build-if-available fuzz-build fuzz fuzz-cmin
 
 run: pkg
 	node examples/run.mjs
@@ -145,6 +145,15 @@ bench-npm: pkg
 
 bench-worker: pkg
 	node benches/worker-load.mjs
+
+# darklaunch, flagd-core and GrowthBook on one workload, in one run (benches/compare/run.mjs).
+bench-compare: pkg
+	node benches/compare/run.mjs
+
+# Scaling curves of the package (flags, rules, segment and context size, wasm memory):
+# writes docs/scaling.json and docs/scaling.svg (benches/scaling/).
+bench-scaling: pkg
+	node benches/scaling/run.mjs
 
 # Fuzzing (docs/security.md#fuzzing): cargo-fuzz on the nightly toolchain. `make test` replays
 # the committed corpora on stable (tests/fuzz_corpus.rs) and builds the targets only when

@@ -100,14 +100,22 @@ function deepFreeze(value) {
   return value;
 }
 
-function prepare(ctx) {
+// A context's JSON text; undefined if cyclic, BigInt, a throwing toJSON, or too long. Making it
+// runs the caller's getters and toJSON (which may even call update()): callers make it before
+// they read anything of the snapshot.
+function contextText(ctx) {
   let text;
   try {
     text = JSON.stringify(ctx ?? {});
   } catch {
-    return PreparedContext.invalid(); // cyclic, BigInt, a throwing toJSON
+    return undefined;
   }
-  if (typeof text !== 'string' || text.length > MAX_CONTEXT_TEXT) return PreparedContext.invalid();
+  return typeof text === 'string' && text.length <= MAX_CONTEXT_TEXT ? text : undefined;
+}
+
+function prepare(ctx) {
+  const text = contextText(ctx);
+  if (text === undefined) return PreparedContext.invalid();
   const handle = PreparedContext.fromJson(text);
   // JSON.stringify's text the core cannot parse (a lone surrogate, nesting past the core's
   // depth limit) is a bad context, not bad JSON text from the caller.
@@ -149,6 +157,15 @@ export class Context {
   }
 }
 
+// A plain context used once: its JSON text, parsed inside the same call into wasm as the
+// evaluation (no PreparedContext, no finalizer registration). Internal.
+class ContextText {
+  constructor(text, now) {
+    this.text = text;
+    this.now = now;
+  }
+}
+
 /** Verified flags from one signed snapshot; swapped atomically by `update()`. */
 export class Flags {
   #verifier;
@@ -159,6 +176,7 @@ export class Flags {
   #reasons = [];
   #errors = [];
   #out = new Uint32Array(0);
+  #shape;
 
   constructor(secret, verifier, snapshot) {
     if (secret !== CONSTRUCT) throw new TypeError('use Flags.load(bytes, options)');
@@ -235,6 +253,9 @@ export class Flags {
     this.#reasons = reasons;
     this.#errors = errors;
     this.#out = new Uint32Array(flags.length);
+    // evaluateAll clones this (all keys, as own data properties): faster than adding keys,
+    // unless JSON.parse made a slow dictionary (from 128 keys on in V8).
+    this.#shape = flags.length < 128 ? JSON.parse(JSON.stringify(Object.fromEntries(flags.map((flag) => [flag.key, null])))) : undefined;
   }
 
   /** The snapshot's version (u64, so a bigint). */
@@ -270,7 +291,7 @@ export class Flags {
 
   /** `true` only when a boolean flag serves `true`. Never throws. */
   isEnabled(flag, ctx) {
-    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.isEnabled(flag, context));
+    if (!isContext(ctx)) return this.#plain(ctx, (context) => this.isEnabled(flag, context));
     const index = this.#index.get(flag);
     if (index === undefined) return false;
     const variant = this.#evaluate(index, ctx) & VARIANT_MASK;
@@ -279,7 +300,7 @@ export class Flags {
 
   /** The flag's value, or `fallback` on any error or when its type differs. Never throws. */
   getValue(flag, ctx, fallback) {
-    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.getValue(flag, context, fallback));
+    if (!isContext(ctx)) return this.#plain(ctx, (context) => this.getValue(flag, context, fallback));
     const index = this.#index.get(flag);
     if (index === undefined) return fallback;
     const entry = this.#flags[index];
@@ -294,11 +315,16 @@ export class Flags {
    * so does a `type` that names no type. Never throws.
    */
   evaluate(flag, ctx, type) {
-    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.evaluate(flag, context, type));
+    const typed = type !== undefined && type !== null;
+    if (!isContext(ctx)) {
+      // A typed resolution reports the context's own problem first: that needs it prepared.
+      if (typed) return this.#prepared(ctx, (context) => this.evaluate(flag, context, type));
+      return this.#plain(ctx, (context) => this.evaluate(flag, context));
+    }
     const index = this.#index.get(flag);
     if (index === undefined) return this.#failure('FLAG_NOT_FOUND');
     if (this.#snapshot === undefined) return this.#failure('GENERAL');
-    if (type !== undefined && type !== null && this.#flags[index].type !== type) {
+    if (typed && this.#flags[index].type !== type) {
       // The context is checked first, as in the core; a freed one is GENERAL.
       const problem = Context.handle(ctx) === undefined ? 'GENERAL' : this.#errors[ctx.problem];
       return this.#failure(problem ?? 'TYPE_MISMATCH');
@@ -308,24 +334,35 @@ export class Flags {
 
   /** Every flag for one context, in one call into wasm: `{[key]: evaluation}`. */
   evaluateAll(ctx) {
-    if (!(ctx instanceof Context)) return this.#prepared(ctx, (context) => this.evaluateAll(context));
-    const now = ctx.now;
-    const handle = Context.handle(ctx);
+    if (!isContext(ctx)) return this.#plain(ctx, (context) => this.evaluateAll(context));
     // From here on no caller code runs: the results are all of this one snapshot.
     const out = this.#out;
     const snapshot = this.#snapshot;
     try {
-      if (snapshot === undefined || handle === undefined) out.fill(0);
-      else snapshot.evaluateAll(handle, now, out);
+      if (snapshot === undefined) {
+        out.fill(0);
+      } else if (ctx instanceof ContextText) {
+        snapshot.evaluateAllJson(ctx.text, ctx.now, out);
+        if (anyError(out, parseErrorCode())) this.#evaluateAllInvalid(snapshot, ctx.now, out);
+      } else {
+        const handle = Context.handle(ctx);
+        if (handle === undefined) out.fill(0);
+        else snapshot.evaluateAll(handle, ctx.now, out);
+      }
     } catch {
       out.fill(0);
     }
-    const all = {};
+    const all = this.#shape === undefined ? {} : { ...this.#shape };
+    const flags = this.#flags;
+    const reasons = this.#reasons;
+    const errors = this.#errors;
+    const version = this.#info?.version;
     for (let i = 0; i < out.length; i++) {
-      const key = this.#flags[i].key;
+      const key = flags[i].key;
+      const result = decode(flags[i], out[i], reasons, errors, version);
       // Assigning to `__proto__` (a valid flag key) would set the prototype instead.
-      if (key === '__proto__') Object.defineProperty(all, key, { value: this.#result(i, out[i]), enumerable: true, writable: true, configurable: true });
-      else all[key] = this.#result(i, out[i]);
+      if (key === '__proto__') Object.defineProperty(all, key, { value: result, enumerable: true, writable: true, configurable: true });
+      else all[key] = result;
     }
     return all;
   }
@@ -359,12 +396,24 @@ export class Flags {
     this.#info = undefined;
   }
 
-  // A plain context becomes a Context (freed after `use`) before anything of the snapshot is
-  // read: preparing runs the caller's getters and toJSON, which may even call update().
+  // A plain context used once: its text is made (running the caller's code) before anything
+  // of the snapshot is read, then evaluated in the same call into wasm (`ContextText`).
+  #plain(ctx, use) {
+    const text = contextText(ctx);
+    if (text === undefined) return this.#withHandle(() => PreparedContext.invalid(), use);
+    return use(new ContextText(text, Date.now()));
+  }
+
+  // A plain context prepared into a Context (freed after `use`) first, for the paths that
+  // need its problem or a handle: typed resolution and explain.
   #prepared(ctx, use) {
+    return this.#withHandle(() => prepare(ctx), use);
+  }
+
+  #withHandle(makeHandle, use) {
     let handle;
     try {
-      handle = prepare(ctx);
+      handle = makeHandle();
     } catch {
       handle = undefined; // a wasm trap: evaluations are GENERAL
     }
@@ -376,39 +425,64 @@ export class Flags {
     }
   }
 
-  // A packed evaluation with a prepared context; 0 (no variant) stands for every failure
-  // outside the core. The hot path: it allocates nothing.
+  // A packed evaluation; 0 (no variant) stands for every failure outside the core. The hot
+  // path for a prepared context: it allocates nothing.
   #evaluate(index, ctx) {
     const snapshot = this.#snapshot;
-    const handle = Context.handle(ctx);
-    if (snapshot === undefined || handle === undefined) return ERROR_GENERAL;
+    if (snapshot === undefined) return ERROR_GENERAL;
     try {
-      return snapshot.evaluate(index, handle, ctx.now);
+      if (ctx instanceof ContextText) {
+        const packed = snapshot.evaluateJson(index, ctx.text, ctx.now);
+        return errorOf(packed) === parseErrorCode() ? this.#evaluateInvalid(snapshot, index, ctx.now) : packed;
+      }
+      const handle = Context.handle(ctx);
+      return handle === undefined ? ERROR_GENERAL : snapshot.evaluate(index, handle, ctx.now);
     } catch {
       return ERROR_GENERAL;
     }
   }
 
+  // JSON.stringify's text that the core cannot parse (a lone surrogate, nesting past its depth
+  // limit) is a bad context (INVALID_CONTEXT), not bad JSON text from the caller.
+  #evaluateInvalid(snapshot, index, now) {
+    const handle = PreparedContext.invalid();
+    try {
+      return snapshot.evaluate(index, handle, now);
+    } finally {
+      handle.free();
+    }
+  }
+
+  #evaluateAllInvalid(snapshot, now, out) {
+    const handle = PreparedContext.invalid();
+    try {
+      snapshot.evaluateAll(handle, now, out);
+    } finally {
+      handle.free();
+    }
+  }
+
   #result(index, packed) {
-    const variant = packed & VARIANT_MASK;
-    const entry = this.#flags[index];
-    const rule = (packed >>> RULE_SHIFT) & 0x3ff;
-    const stage = (packed >>> STAGE_SHIFT) & 0x7f;
-    if (packed === ERROR_GENERAL) return this.#failure('GENERAL');
-    return {
-      value: variant === 0 ? null : entry.values[variant - 1],
-      variant: variant === 0 ? null : entry.variants[variant - 1],
-      reason: this.#reasons[(packed >>> REASON_SHIFT) & 7],
-      errorCode: this.#errors[(packed >>> ERROR_SHIFT) & 7] ?? null,
-      rule: rule === 0 ? null : rule - 1,
-      stage: stage === 0 ? null : stage - 1,
-      version: this.#info?.version,
-    };
+    return decode(this.#flags[index], packed, this.#reasons, this.#errors, this.#info?.version);
   }
 
   #failure(errorCode) {
-    return { value: null, variant: null, reason: 'ERROR', errorCode, rule: null, stage: null, version: this.#info?.version };
+    return failure(errorCode, this.#info?.version);
   }
+}
+
+function anyError(out, code) {
+  for (let i = 0; i < out.length; i++) if (errorOf(out[i]) === code) return true;
+  return false;
+}
+
+function isContext(ctx) {
+  return ctx instanceof Context || ctx instanceof ContextText;
+}
+
+// The packed error code of an evaluation (its index into the catalog's error names).
+function errorOf(packed) {
+  return (packed >>> ERROR_SHIFT) & 7;
 }
 
 const CONSTRUCT = Symbol('Flags');
@@ -429,4 +503,25 @@ function verifyWith(verifier, input, now, last) {
   } catch (error) {
     throw snapshotError(error);
   }
+}
+
+// The result object of a packed evaluation of `entry`.
+function decode(entry, packed, reasons, errors, version) {
+  if (packed === ERROR_GENERAL) return failure('GENERAL', version);
+  const variant = packed & VARIANT_MASK;
+  const rule = (packed >>> RULE_SHIFT) & 0x3ff;
+  const stage = (packed >>> STAGE_SHIFT) & 0x7f;
+  return {
+    value: variant === 0 ? null : entry.values[variant - 1],
+    variant: variant === 0 ? null : entry.variants[variant - 1],
+    reason: reasons[(packed >>> REASON_SHIFT) & 7],
+    errorCode: errors[(packed >>> ERROR_SHIFT) & 7] ?? null,
+    rule: rule === 0 ? null : rule - 1,
+    stage: stage === 0 ? null : stage - 1,
+    version,
+  };
+}
+
+function failure(errorCode, version) {
+  return { value: null, variant: null, reason: 'ERROR', errorCode, rule: null, stage: null, version };
 }

@@ -4,9 +4,7 @@
 //! clones that state and hashes only the unit id. The free functions here are the published
 //! algorithm, for tools and tests that reproduce positions outside a ruleset.
 
-use core::hash::Hasher;
-
-use siphasher::sip::SipHasher24;
+use crate::eval::siphash::Sip24;
 
 /// SipHash key for the inclusion position.
 pub const INCLUSION_KEY: &[u8; 16] = b"darklaunch:incl1";
@@ -18,42 +16,27 @@ pub const FULL_EXPOSURE: u32 = 1_000_000;
 
 /// SipHash state after `u32_le(len(salt)) || salt`, ready to take the unit half of the frame.
 #[derive(Clone, Copy, Debug)]
-pub struct SaltedHasher(SipHasher24);
+pub struct SaltedHasher(Sip24);
 
 impl SaltedHasher {
     /// `None` if the salt is longer than `u32::MAX` bytes (the compiler caps it far below).
     pub fn new(key: &[u8; 16], salt: &[u8]) -> Option<Self> {
-        let mut hasher = SipHasher24::new_with_key(key);
+        let mut hasher = Sip24::new(key);
         hasher.write(&u32::try_from(salt.len()).ok()?.to_le_bytes());
         hasher.write(salt);
         Some(SaltedHasher(hasher))
     }
 
     /// The 64-bit position of `unit`. `None` if `unit` is longer than `u32::MAX` bytes.
+    #[inline]
     pub fn position(&self, unit: &[u8]) -> Option<u64> {
         let length = u32::try_from(unit.len()).ok()?.to_le_bytes();
         let mut hasher = self.0;
-        // One `write` of the whole unit half is markedly faster than two (siphasher buffers
-        // each call); the bytes hashed are the same either way.
-        let mut frame = [0u8; 4 + SHORT_UNIT];
-        match frame.get_mut(..4 + unit.len()) {
-            Some(slot) => {
-                let (head, tail) = slot.split_at_mut(4);
-                head.copy_from_slice(&length);
-                tail.copy_from_slice(unit);
-                hasher.write(slot);
-            }
-            None => {
-                hasher.write(&length);
-                hasher.write(unit);
-            }
-        }
+        hasher.write(&length);
+        hasher.write(unit);
         Some(hasher.finish())
     }
 }
-
-/// Unit ids up to this many bytes are framed on the stack and hashed in one call.
-const SHORT_UNIT: usize = 60;
 
 /// The inclusion position of `unit` under `salt`: `SipHash-2-4(INCLUSION_KEY, frame)`.
 /// `None` only for inputs over 4 GiB.

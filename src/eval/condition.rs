@@ -14,6 +14,7 @@ use hashbrown::HashSet;
 use crate::eval::context::{AttributeValue, Context};
 use crate::eval::evaluate::unit_id;
 use crate::eval::semver;
+use crate::eval::words::{same, word, Keyed};
 use crate::limits::MAX_CONTEXT_STRING_BYTES;
 use crate::ruleset::{AttributeRef, Ruleset, Segment, SegmentId};
 use crate::time::parse_rfc3339_ms;
@@ -178,7 +179,7 @@ fn scalar_equals(literal: &Scalar, value: &AttributeValue) -> bool {
     match (literal, value) {
         (Scalar::Bool(a), AttributeValue::Bool(b)) => a == b,
         (Scalar::Number(a), AttributeValue::Number(b)) => a == b,
-        (Scalar::String(t), AttributeValue::String(s)) => with_case(s, t, |h, n| h == n),
+        (Scalar::String(t), AttributeValue::String(s)) => with_case(s, t, same),
         _ => false,
     }
 }
@@ -187,7 +188,7 @@ fn scalar_equals(literal: &Scalar, value: &AttributeValue) -> bool {
 /// 128-bit multiplies and byte-wise probing are emulated); a long one is a hash set, O(1).
 #[derive(Debug)]
 pub enum StringSet {
-    Few(Box<[Box<str>]>),
+    Few(Box<[Keyed]>),
     Many(HashSet<Box<str>>),
 }
 
@@ -203,7 +204,7 @@ impl Default for StringSet {
 impl StringSet {
     pub fn new(strings: Vec<Box<str>>) -> Self {
         if strings.len() <= FEW_STRINGS {
-            StringSet::Few(strings.into_boxed_slice())
+            StringSet::Few(strings.into_iter().map(Keyed::from).collect())
         } else {
             StringSet::Many(strings.into_iter().collect())
         }
@@ -211,7 +212,10 @@ impl StringSet {
 
     fn contains(&self, s: &str) -> bool {
         match self {
-            StringSet::Few(strings) => strings.iter().any(|candidate| **candidate == *s),
+            StringSet::Few(strings) => {
+                let head = word(s.as_bytes());
+                strings.iter().any(|candidate| candidate.is(s, head))
+            }
             StringSet::Many(strings) => strings.contains(s),
         }
     }

@@ -4,6 +4,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::eval::words::{same, word, Keyed};
 use crate::eval::ErrorCode;
 use crate::limits::{MAX_CONTEXT_ARRAY_LEN, MAX_CONTEXT_ATTRIBUTES, MAX_CONTEXT_STRING_BYTES};
 
@@ -62,7 +63,7 @@ impl From<String> for AttributeValue {
 pub struct Context {
     targeting_key: Option<AttributeValue>,
     /// Sorted by name, names unique, for binary search.
-    attributes: Vec<(Box<str>, AttributeValue)>,
+    attributes: Vec<(Keyed, AttributeValue)>,
     problem: Option<ErrorCode>,
 }
 
@@ -94,7 +95,7 @@ impl Context {
             self.targeting_key = Some(value);
             return;
         }
-        match self.attributes.binary_search_by(|(n, _)| (**n).cmp(name)) {
+        match self.attributes.binary_search_by(|(n, _)| (*n.text).cmp(name)) {
             Ok(at) => {
                 if let Some(slot) = self.attributes.get_mut(at) {
                     slot.1 = value;
@@ -105,7 +106,7 @@ impl Context {
                     self.problem = Some(ErrorCode::InvalidContext);
                     return;
                 }
-                self.attributes.insert(at, (Box::from(name), value));
+                self.attributes.insert(at, (Keyed::new(name), value));
             }
         }
     }
@@ -114,7 +115,7 @@ impl Context {
     pub fn remove(&mut self, name: &str) {
         if name == TARGETING_KEY {
             self.targeting_key = None;
-        } else if let Ok(at) = self.attributes.binary_search_by(|(n, _)| (**n).cmp(name)) {
+        } else if let Ok(at) = self.attributes.binary_search_by(|(n, _)| (*n.text).cmp(name)) {
             self.attributes.remove(at);
         }
     }
@@ -157,20 +158,26 @@ impl Context {
 
     /// The value of an attribute, if present.
     pub fn get(&self, name: &str) -> Option<&AttributeValue> {
-        if name == TARGETING_KEY {
+        self.get_keyed(name, word(name.as_bytes()))
+    }
+
+    /// As [`get`](Context::get), given `head == word(name)` (compiled rulesets keep it).
+    #[inline]
+    pub(crate) fn get_keyed(&self, name: &str, head: u64) -> Option<&AttributeValue> {
+        if same(name, TARGETING_KEY) {
             return self.targeting_key.as_ref();
         }
-        // Typical contexts have a handful of attributes: a scan that compares only names of
-        // the same length beats a binary search of full string comparisons.
+        // Typical contexts have a handful of attributes: a scan that compares first words and
+        // lengths beats a binary search of full string comparisons.
         if self.attributes.len() <= SCANNED_ATTRIBUTES {
             return self
                 .attributes
                 .iter()
-                .find(|(n, _)| **n == *name)
+                .find(|(n, _)| n.is(name, head))
                 .map(|(_, value)| value);
         }
         self.attributes
-            .binary_search_by(|(n, _)| (**n).cmp(name))
+            .binary_search_by(|(n, _)| (*n.text).cmp(name))
             .ok()
             .and_then(|at| self.attributes.get(at))
             .map(|(_, value)| value)

@@ -6,6 +6,8 @@ pub(crate) mod context;
 pub(crate) mod evaluate;
 mod evaluation;
 pub(crate) mod semver;
+mod siphash;
+pub(crate) mod words;
 
 pub use context::{AttributeValue, Context, TARGETING_KEY};
 pub use evaluation::{Bucket, ErrorCode, Evaluation, Reason};

@@ -16,6 +16,7 @@ use hashbrown::{HashMap, HashSet};
 use crate::eval::bucket::SaltedHasher;
 use crate::eval::condition::Condition;
 use crate::eval::context::{AttributeValue, Context};
+use crate::eval::words::Keyed;
 
 pub(crate) use model::Entries;
 pub use value::{FlagValue, ValueType};
@@ -55,7 +56,7 @@ pub struct Ruleset {
     pub(crate) flags: Vec<Flag>,
     pub(crate) index: HashMap<Box<str>, FlagId>,
     pub(crate) segments: Vec<Segment>,
-    pub(crate) attributes: Vec<Box<str>>,
+    pub(crate) attributes: Vec<Keyed>,
 }
 
 #[derive(Debug)]
@@ -210,7 +211,10 @@ impl Ruleset {
     ) -> Option<&'c AttributeValue> {
         match attribute {
             AttributeRef::TargetingKey => context.targeting_key(),
-            AttributeRef::Named(id) => context.get(self.attributes.get(id as usize)?),
+            AttributeRef::Named(id) => {
+                let name = self.attributes.get(id as usize)?;
+                context.get_keyed(&name.text, name.head())
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ use serde_json::Value;
 use self::condition::{Budget, Scope};
 use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
+use crate::eval::words::Keyed;
 use crate::limits::*;
 use crate::ruleset::path::Path;
 use crate::ruleset::scan::scan;
@@ -56,7 +57,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
             format!("{} bytes", bytes.len()),
         ));
     }
-    let document: model::Document<'_> = match serde_json::from_slice(bytes) {
+    let document: model::Document<'_> = match typed_decode(bytes) {
         Ok(document) => document,
         Err(e) => {
             return Err(match scan(bytes) {
@@ -73,6 +74,19 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
         return Err(unsupported_schema(&document.schema));
     }
     Ok(document)
+}
+
+/// The typed decode. Natively, a document that is valid UTF-8 (every accepted one is) is
+/// parsed as text: checked once as a whole, its strings are not validated again one by one
+/// (~5 % of a 1,000-flag load). Other bytes take the byte reader, as before, so errors are
+/// the same. The wasm build keeps only the byte reader: a second instantiation of the
+/// serde-derived decoder would cost it 2.7 KB gzipped.
+fn typed_decode(bytes: &[u8]) -> Result<model::Document<'_>, serde_json::Error> {
+    #[cfg(not(target_family = "wasm"))]
+    if let Ok(text) = core::str::from_utf8(bytes) {
+        return serde_json::from_str(text);
+    }
+    serde_json::from_slice(bytes)
 }
 
 /// Loading, step 2: the compile.
@@ -101,7 +115,7 @@ struct Compiler {
     segment_ids: HashMap<String, SegmentId>,
     flag_ids: HashMap<String, FlagId>,
     attribute_ids: HashMap<String, u32>,
-    attributes: Vec<Box<str>>,
+    attributes: Vec<Keyed>,
 }
 
 /// Keys: 1–128 bytes of `A–Z a–z 0–9 . _ - :`.
@@ -195,7 +209,7 @@ impl Compiler {
             return Ok(AttributeRef::Named(*id));
         }
         let id = index_u32(self.attributes.len());
-        self.attributes.push(Box::from(name));
+        self.attributes.push(Keyed::new(name));
         self.attribute_ids.insert(String::from(name), id);
         Ok(AttributeRef::Named(id))
     }
