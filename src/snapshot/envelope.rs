@@ -1,5 +1,6 @@
 //! The DSSE envelope: strict parsing and the pre-authentication encoding (PAE) that is signed.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -10,6 +11,7 @@ use base64::Engine;
 
 use crate::error::{Error, ErrorKind};
 use crate::limits::{MAX_ENVELOPE_BYTES, MAX_KEY_BYTES, MAX_SIGNATURES};
+use crate::ruleset::json::{array, fields, need, optional, JsonError, Reader};
 
 /// The only payload type darklaunch signs and accepts.
 pub const PAYLOAD_TYPE: &str = "application/vnd.darklaunch.snapshot.v1+json";
@@ -30,21 +32,52 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireEnvelope {
-    payload: String,
-    #[serde(rename = "payloadType")]
-    payload_type: String,
-    signatures: Vec<WireSignature>,
+/// The envelope's fields as written: base64 text not yet decoded.
+struct WireEnvelope<'a> {
+    payload: Cow<'a, str>,
+    payload_type: Cow<'a, str>,
+    signatures: Vec<WireSignature<'a>>,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireSignature {
-    #[serde(default)]
-    keyid: Option<String>,
-    sig: String,
+struct WireSignature<'a> {
+    keyid: Option<Cow<'a, str>>,
+    sig: Cow<'a, str>,
+}
+
+fn read_envelope(bytes: &[u8]) -> Result<WireEnvelope<'_>, JsonError> {
+    const FIELDS: &[&str] = &["payload", "payloadType", "signatures"];
+    let mut reader = Reader::new(bytes);
+    let (mut payload, mut payload_type, mut signatures) = (None, None, None);
+    fields(&mut reader, FIELDS, |r, i| {
+        match i {
+            0 => payload = Some(r.string()?),
+            1 => payload_type = Some(r.string()?),
+            _ => signatures = Some(array(r, read_signature)?),
+        }
+        Ok(())
+    })?;
+    let envelope = WireEnvelope {
+        payload: need(&reader, payload, "payload")?,
+        payload_type: need(&reader, payload_type, "payloadType")?,
+        signatures: need(&reader, signatures, "signatures")?,
+    };
+    reader.end()?;
+    Ok(envelope)
+}
+
+fn read_signature<'a>(reader: &mut Reader<'a>) -> Result<WireSignature<'a>, JsonError> {
+    let (mut keyid, mut sig) = (None, None);
+    fields(reader, &["keyid", "sig"], |r, i| {
+        match i {
+            0 => keyid = optional(r, Reader::string)?,
+            _ => sig = Some(r.string()?),
+        }
+        Ok(())
+    })?;
+    Ok(WireSignature {
+        keyid,
+        sig: need(reader, sig, "sig")?,
+    })
 }
 
 /// A parsed envelope: the payload bytes exactly as signed, and the signatures. Nothing here
@@ -79,8 +112,7 @@ impl Envelope {
                 alloc::format!("{} bytes", bytes.len()),
             ));
         }
-        let wire: WireEnvelope =
-            serde_json::from_slice(bytes).map_err(|e| malformed(alloc::format!("{e}")))?;
+        let wire = read_envelope(bytes).map_err(|e| malformed(alloc::format!("{e}")))?;
         if wire.signatures.is_empty() || wire.signatures.len() > MAX_SIGNATURES {
             return Err(Error::new(
                 ErrorKind::SignatureCount,
@@ -103,13 +135,13 @@ impl Envelope {
             }
             let sig = decode_base64(&signature.sig).ok_or_else(|| malformed("sig is not base64"))?;
             signatures.push(Signature {
-                keyid: signature.keyid,
+                keyid: signature.keyid.map(Cow::into_owned),
                 sig,
             });
         }
         Ok(Envelope {
             payload,
-            payload_type: wire.payload_type,
+            payload_type: wire.payload_type.into_owned(),
             signatures,
         })
     }

@@ -20,8 +20,9 @@ use self::condition::{Budget, Scope};
 use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
 use crate::limits::*;
+use crate::ruleset::json::JsonError;
 use crate::ruleset::path::Path;
-use crate::ruleset::scan::scan;
+use crate::ruleset::scan::{scan, Found};
 use crate::ruleset::{
     model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, SegmentId, Serve,
     ValueType, Variant, VariantId, SCHEMA,
@@ -56,16 +57,16 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
             format!("{} bytes", bytes.len()),
         ));
     }
-    let document: model::Document<'_> = match serde_json::from_slice(bytes) {
+    let document = match model::Document::read(bytes) {
         Ok(document) => document,
         Err(e) => {
             return Err(match scan(bytes) {
-                Ok(Err(duplicate)) => duplicate,
-                Ok(Ok(Some(schema))) if schema != SCHEMA => unsupported_schema(&schema),
+                Found::Duplicate(duplicate) => duplicate,
+                Found::Schema(Some(schema)) if schema != SCHEMA => unsupported_schema(&schema),
                 // Not well-formed JSON: report the syntax error, not a type error the typed
-                // decode met before it (`[1 true]` is INVALID_JSON, not INVALID_FORMAT).
-                Err(syntax) => decode_error(syntax),
-                Ok(_) => decode_error(e),
+                // read met before it (`[1 true]` is INVALID_JSON, not INVALID_FORMAT).
+                Found::Syntax(syntax) => decode_error(syntax),
+                Found::Schema(_) => decode_error(e),
             });
         }
     };
@@ -84,16 +85,13 @@ fn unsupported_schema(schema: &str) -> Error {
     error(ErrorKind::UnsupportedSchema, &Path::Root.key("schema"), schema)
 }
 
-fn decode_error(e: serde_json::Error) -> Error {
-    let kind = match e.classify() {
-        serde_json::error::Category::Data => ErrorKind::InvalidFormat,
-        _ => ErrorKind::InvalidJson,
+fn decode_error(e: JsonError) -> Error {
+    let kind = if e.syntax {
+        ErrorKind::InvalidJson
+    } else {
+        ErrorKind::InvalidFormat
     };
-    Error::new(
-        kind,
-        format!("line {} column {}", e.line(), e.column()),
-        e.to_string(),
-    )
+    Error::new(kind, e.position(), e.to_string())
 }
 
 #[derive(Default)]
