@@ -452,6 +452,12 @@ impl<'a> Reader<'a> {
             Some(_) => return Err(self.syntax("invalid number")),
             None => return Err(self.eof("EOF while parsing a value")),
         }
+        let integer = self.bytes.get(start..self.pos).unwrap_or_default();
+        if !matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E')) {
+            if let Some(n) = small_integer(integer) {
+                return Ok(n);
+            }
+        }
         if self.bytes.get(self.pos) == Some(&b'.') {
             self.pos += 1;
             self.required_digits()?;
@@ -489,6 +495,25 @@ impl<'a> Reader<'a> {
             Some(_) => Err(self.syntax("invalid number")),
             None => Err(self.eof("EOF while parsing a value")),
         }
+    }
+}
+
+/// A well-formed integer token of at most 18 digits, converted without serde_json: the
+/// common case (weights, percents, versions) on the load path. `-0` is left to serde_json
+/// (it is a float there).
+fn small_integer(token: &[u8]) -> Option<Number> {
+    let (negative, digits) = match token.split_first() {
+        Some((b'-', digits)) => (true, digits),
+        _ => (false, token),
+    };
+    if digits.len() > 18 {
+        return None;
+    }
+    let magnitude = digits.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    match (negative, magnitude) {
+        (false, n) => Some(Number::from(n)),
+        (true, 0) => None,
+        (true, n) => i64::try_from(n).ok().map(|n| Number::from(-n)),
     }
 }
 
