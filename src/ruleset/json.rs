@@ -517,12 +517,25 @@ fn small_integer(token: &[u8]) -> Option<Number> {
     }
 }
 
+/// What a member or element callback returns.
+type Step = Result<(), JsonError>;
+
 /// Reads an object whose members are the named `fields`, each at most once; `member` reads
 /// the value of field `i`.
 pub(crate) fn fields<'a>(
     reader: &mut Reader<'a>,
     fields: &[&str],
     mut member: impl FnMut(&mut Reader<'a>, usize) -> Result<(), JsonError>,
+) -> Result<(), JsonError> {
+    read_fields(reader, fields, &mut member)
+}
+
+/// The loop of [`fields`], compiled once for every struct (a `dyn` callback keeps the
+/// module small; the member readers are where the time goes).
+fn read_fields<'a>(
+    reader: &mut Reader<'a>,
+    fields: &[&str],
+    member: &mut dyn FnMut(&mut Reader<'a>, usize) -> Step,
 ) -> Result<(), JsonError> {
     reader.begin_object()?;
     let mut seen = 0u32;
@@ -550,13 +563,25 @@ pub(crate) fn array<'a, T>(
     reader: &mut Reader<'a>,
     mut element: impl FnMut(&mut Reader<'a>) -> Result<T, JsonError>,
 ) -> Result<Vec<T>, JsonError> {
-    reader.begin_array()?;
     let mut items = Vec::new();
+    read_array(reader, &mut |reader| {
+        items.push(element(reader)?);
+        Ok(())
+    })?;
+    Ok(items)
+}
+
+/// The loop of [`array`], compiled once (see [`read_fields`]).
+fn read_array<'a>(
+    reader: &mut Reader<'a>,
+    element: &mut dyn FnMut(&mut Reader<'a>) -> Step,
+) -> Result<(), JsonError> {
+    reader.begin_array()?;
     let mut first = true;
     while reader.next_element(&mut first)? {
-        items.push(element(reader)?);
+        element(reader)?;
     }
-    Ok(items)
+    Ok(())
 }
 
 /// A JSON object kept as its entries in document order, duplicates included.
@@ -564,13 +589,25 @@ pub(crate) fn entries<'a, T>(
     reader: &mut Reader<'a>,
     mut value: impl FnMut(&mut Reader<'a>) -> Result<T, JsonError>,
 ) -> Result<Vec<(Cow<'a, str>, T)>, JsonError> {
-    reader.begin_object()?;
     let mut items = Vec::new();
+    read_entries(reader, &mut |reader, key| {
+        items.push((key, value(reader)?));
+        Ok(())
+    })?;
+    Ok(items)
+}
+
+/// The loop of [`entries`], compiled once (see [`read_fields`]).
+fn read_entries<'a>(
+    reader: &mut Reader<'a>,
+    entry: &mut dyn FnMut(&mut Reader<'a>, Cow<'a, str>) -> Step,
+) -> Result<(), JsonError> {
+    reader.begin_object()?;
     let mut first = true;
     while let Some(key) = reader.next_key(&mut first)? {
-        items.push((key, value(reader)?));
+        entry(reader, key)?;
     }
-    Ok(items)
+    Ok(())
 }
 
 /// `null` as `None`, like serde's `Option`.
