@@ -28,7 +28,9 @@ const WASM_BINDGEN_VERSION = '0.2.130';
 // (docs/performance.md says where the bytes go), so the build fails above this ceiling,
 // which may only go down, and prints how far the package is from the budget.
 const BUDGET_GZIP = 60 * 1024;
-const CEILING_GZIP = 124 * 1024;
+// 112 KiB: 110.1 KiB measured after the hand-written JSON reader, plus 1.6 KiB for sha2 at
+// opt-level 3 in the wasm profile (a speed trade-off).
+const CEILING_GZIP = 112 * 1024;
 
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 
