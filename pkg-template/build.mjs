@@ -28,7 +28,9 @@ const WASM_BINDGEN_VERSION = '0.2.130';
 // (docs/performance.md says where the bytes go), so the build fails above this ceiling,
 // which may only go down, and prints how far the package is from the budget.
 const BUDGET_GZIP = 60 * 1024;
-const CEILING_GZIP = 126 * 1024; // raised once, from 124: SHA-2 and base64 at opt-level 3 (load ×0.8) and the JS input checks
+// 115 KiB: 114.2 KiB measured after the hand-written JSON reader and the speed work (inlined
+// SipHash, sha2 at opt-level 3 in the wasm profile: +1.6 KiB for a ~20 % faster load).
+const CEILING_GZIP = 115 * 1024;
 
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 

@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! snapshot bytes ─► Envelope::parse ─► verify(keyring, policy) ─► verified payload bytes
-//!     ─► decode (serde, bounded) ─► model (plain data) ─► compile (validate, intern,
+//!     ─► decode (own JSON reader, bounded) ─► model (plain data) ─► compile (validate, intern,
 //!     precompute thresholds, index flags) ─► Ruleset (immutable, inside a Snapshot)
 //!     ─► Ruleset::evaluate(flag, &Context, now_ms) ─► Evaluation { value, variant, reason, … }
 //! ```
@@ -52,7 +52,7 @@
 //!
 //! # Modules
 //!
-//! - `ruleset`: the wire model (serde), the compiler and the immutable [`Ruleset`];
+//! - `ruleset`: the JSON reader and wire model, the compiler and the immutable [`Ruleset`];
 //! - `eval`: [`Context`], condition matching, bucketing, [`Evaluation`];
 //! - [`bucket`]: the published bucketing algorithm, for tools and other languages;
 //! - [`limits`]: every cap on untrusted input;

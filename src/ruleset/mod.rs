@@ -3,6 +3,7 @@
 //! reference inside it has been checked.
 
 pub(crate) mod compile;
+pub(crate) mod json;
 mod model;
 pub(crate) mod path;
 mod scan;
@@ -18,7 +19,6 @@ use crate::eval::condition::Condition;
 use crate::eval::context::{AttributeValue, Context};
 use crate::eval::words::Keyed;
 
-pub(crate) use model::Entries;
 pub use value::{FlagValue, ValueType};
 
 /// The schema string this version reads.

@@ -1,16 +1,16 @@
-//! The wire model: plain serde types mirroring the JSON of `docs/ruleset.md`, untrusted and
-//! unvalidated. Unknown fields are rejected here; everything else (references, types of
-//! literals, limits) is checked by [`compile`](super::compile).
+//! The wire model: plain types mirroring the JSON of `docs/ruleset.md`, untrusted and
+//! unvalidated, read by hand with [`json::Reader`](super::json::Reader). Unknown and
+//! duplicate fields and values of the wrong JSON type are rejected here; everything else
+//! (references, types of literals, limits) is checked by [`compile`](super::compile).
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use core::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
+
+use super::json::{array, entries, fields, need, optional, Duplicates, JsonError, Reader};
 
 /// A JSON object kept as its entries in document order, duplicates included, so that the
 /// compiler can reject duplicates with a precise path and keep the flags' order.
@@ -23,121 +23,61 @@ impl<V> Default for Entries<'_, V> {
     }
 }
 
-impl<'de: 'a, 'a, V: Deserialize<'de>> Deserialize<'de> for Entries<'a, V> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor<'a, V>(PhantomData<(&'a (), V)>);
-        impl<'de: 'a, 'a, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<'a, V> {
-            type Value = Entries<'a, V>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<Text<'a>, V>()? {
-                    entries.push(entry);
-                }
-                Ok(Entries(entries))
-            }
-        }
-        deserializer.deserialize_map(EntriesVisitor(PhantomData))
-    }
-}
-
 /// The whole document.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Document<'a> {
-    #[serde(borrow)]
     pub schema: Text<'a>,
     /// Snapshot metadata (docs/snapshots.md): optional in a plain ruleset, required in a
     /// signed payload, where the snapshot policy reads them from the scan.
-    #[serde(default)]
     pub version: Option<u64>,
-    #[serde(borrow, default)]
     pub issued_at: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub expires: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub environment: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub segments: Entries<'a, Segment<'a>>,
-    #[serde(borrow)]
     pub flags: Entries<'a, Flag<'a>>,
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Segment<'a> {
     /// For people; accepted and checked for type, not compiled.
-    #[serde(default)]
     #[allow(dead_code)]
-    #[serde(borrow)]
     pub description: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub by: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub include: Vec<Text<'a>>,
-    #[serde(borrow, default)]
     pub exclude: Vec<Text<'a>>,
-    #[serde(borrow, default, rename = "if")]
     pub condition: Option<Condition<'a>>,
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Flag<'a> {
-    #[serde(borrow)]
     pub variants: Entries<'a, StrictValue>,
-    #[serde(borrow)]
     pub off: Text<'a>,
-    #[serde(default = "enabled_by_default")]
     pub enabled: bool,
-    #[serde(borrow, default)]
     pub metadata: Metadata<'a>,
-    #[serde(borrow, default)]
     pub prerequisites: Vec<Prerequisite<'a>>,
-    #[serde(borrow, default)]
     pub rules: Vec<Rule<'a>>,
-    #[serde(borrow)]
     pub default: Serve<'a>,
 }
 
-fn enabled_by_default() -> bool {
-    true
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct Metadata<'a> {
-    #[serde(borrow, default)]
     pub owner: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub description: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub tags: Vec<Text<'a>>,
-    #[serde(default)]
     pub temporary: bool,
-    #[serde(borrow, default)]
     pub remove_by: Option<Text<'a>>,
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Prerequisite<'a> {
-    #[serde(borrow)]
     pub flag: Text<'a>,
-    #[serde(borrow)]
     pub variant: Text<'a>,
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Rule<'a> {
-    #[serde(borrow, default)]
     pub id: Option<Text<'a>>,
-    #[serde(borrow, rename = "if")]
     pub condition: Condition<'a>,
-    #[serde(borrow)]
     pub serve: Serve<'a>,
 }
 
@@ -148,96 +88,44 @@ pub enum Serve<'a> {
     Rollout(Box<Rollout<'a>>),
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Serve<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Wrapper<'a> {
-            #[serde(borrow)]
-            rollout: Box<Rollout<'a>>,
-        }
-        struct ServeVisitor<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for ServeVisitor<'a> {
-            type Value = Serve<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a variant name or {\"rollout\": {...}}")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Serve<'a>, E> {
-                Ok(Serve::Variant(Text(Cow::Borrowed(v))))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Serve<'a>, E> {
-                Ok(Serve::Variant(Text(Cow::Owned(String::from(v)))))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Serve<'a>, A::Error> {
-                let wrapper = Wrapper::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Serve::Rollout(wrapper.rollout))
-            }
-        }
-        deserializer.deserialize_any(ServeVisitor(PhantomData))
-    }
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Rollout<'a> {
-    #[serde(borrow, default)]
     pub by: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub salt: Option<Text<'a>>,
     /// Variant → weight; weights are checked by the compiler (integers, total).
-    #[serde(borrow)]
     pub variants: Entries<'a, Value>,
-    #[serde(borrow, default)]
     pub otherwise: Option<Text<'a>>,
-    #[serde(default)]
     pub percent: Option<Value>,
-    #[serde(borrow, default)]
     pub stages: Option<Vec<Stage<'a>>>,
-    #[serde(default)]
     pub ramp: Ramp,
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub enum Ramp {
     #[default]
     Step,
     Linear,
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Stage<'a> {
-    #[serde(borrow)]
     pub at: Text<'a>,
     pub percent: Value,
-    #[serde(default)]
     pub rollback: bool,
 }
 
 /// Every condition shape in one struct; the compiler checks that exactly one shape is used.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct Condition<'a> {
-    #[serde(borrow, default)]
     pub attr: Option<Text<'a>>,
-    #[serde(borrow, default)]
     pub op: Option<Text<'a>>,
-    #[serde(default)]
     pub value: Option<Value>,
-    #[serde(default)]
     pub values: Option<Vec<Value>>,
-    #[serde(default)]
     pub negate: Option<bool>,
-    #[serde(default)]
     pub ignore_case: Option<bool>,
-    #[serde(borrow, default)]
     pub all: Option<Vec<Condition<'a>>>,
-    #[serde(borrow, default)]
     pub any: Option<Vec<Condition<'a>>>,
-    #[serde(borrow, default)]
     pub not: Option<Box<Condition<'a>>>,
-    #[serde(borrow, default)]
     pub segment: Option<Text<'a>>,
 }
 
@@ -246,57 +134,8 @@ pub struct Condition<'a> {
 #[derive(Debug)]
 pub struct StrictValue(pub Value);
 
-impl<'de> Deserialize<'de> for StrictValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StrictVisitor;
-        impl<'de> Visitor<'de> for StrictVisitor {
-            type Value = StrictValue;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<StrictValue, E> {
-                Ok(StrictValue(Value::Bool(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StrictValue, E> {
-                Ok(StrictValue(Value::from(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StrictValue, E> {
-                Ok(StrictValue(Value::from(v)))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<StrictValue, E> {
-                Ok(StrictValue(Value::from(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<StrictValue, E> {
-                Ok(StrictValue(Value::String(String::from(v))))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<StrictValue, E> {
-                Ok(StrictValue(Value::Null))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StrictValue, A::Error> {
-                let mut items = Vec::new();
-                while let Some(StrictValue(item)) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(StrictValue(Value::Array(items)))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StrictValue, A::Error> {
-                let mut object = serde_json::Map::new();
-                while let Some((key, StrictValue(value))) = map.next_entry::<String, StrictValue>()? {
-                    if object.contains_key(&key) {
-                        return Err(de::Error::custom(alloc::format!("duplicate key `{key}`")));
-                    }
-                    object.insert(key, value);
-                }
-                Ok(StrictValue(Value::Object(object)))
-            }
-        }
-        deserializer.deserialize_any(StrictVisitor)
-    }
-}
-
 /// A string borrowed from the input when it has no escapes (nearly every key and name),
 /// owned otherwise: decoding a large ruleset then allocates for values, not for names.
-/// (serde's own `Cow<str>` borrows only as a direct field, not inside `Option` or `Vec`.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Text<'a>(pub Cow<'a, str>);
 
@@ -313,21 +152,291 @@ impl fmt::Display for Text<'_> {
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for TextVisitor<'a> {
-            type Value = Text<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'a>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'a>, E> {
-                Ok(Text(Cow::Owned(String::from(v))))
+type Read<T> = Result<T, JsonError>;
+
+impl<'a> Document<'a> {
+    /// Reads a whole document: one object and nothing after it.
+    pub fn read(bytes: &'a [u8]) -> Read<Document<'a>> {
+        let mut reader = Reader::new(bytes);
+        let document = document(&mut reader)?;
+        reader.end()?;
+        Ok(document)
+    }
+}
+
+fn text<'a>(r: &mut Reader<'a>) -> Read<Text<'a>> {
+    r.string().map(Text)
+}
+
+fn optional_text<'a>(r: &mut Reader<'a>) -> Read<Option<Text<'a>>> {
+    optional(r, text)
+}
+
+fn texts<'a>(r: &mut Reader<'a>) -> Read<Vec<Text<'a>>> {
+    array(r, text)
+}
+
+fn value(r: &mut Reader<'_>) -> Read<Value> {
+    r.value(Duplicates::KeepLast)
+}
+
+fn entries_of<'a, V>(
+    r: &mut Reader<'a>,
+    read: impl FnMut(&mut Reader<'a>) -> Read<V>,
+) -> Read<Entries<'a, V>> {
+    let items = entries(r, read)?;
+    Ok(Entries(
+        items.into_iter().map(|(key, value)| (Text(key), value)).collect(),
+    ))
+}
+
+fn document<'a>(r: &mut Reader<'a>) -> Read<Document<'a>> {
+    const FIELDS: &[&str] = &[
+        "schema",
+        "version",
+        "issued_at",
+        "expires",
+        "environment",
+        "segments",
+        "flags",
+    ];
+    let mut schema = None;
+    let (mut version, mut issued_at, mut expires, mut environment) = (None, None, None, None);
+    let mut segments = Entries::default();
+    let mut flags = None;
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => schema = Some(text(r)?),
+            1 => version = optional(r, Reader::unsigned)?,
+            2 => issued_at = optional_text(r)?,
+            3 => expires = optional_text(r)?,
+            4 => environment = optional_text(r)?,
+            5 => segments = entries_of(r, segment)?,
+            _ => flags = Some(entries_of(r, flag)?),
+        }
+        Ok(())
+    })?;
+    let schema = need(r, schema, "schema")?;
+    let flags = need(r, flags, "flags")?;
+    Ok(Document {
+        schema,
+        version,
+        issued_at,
+        expires,
+        environment,
+        segments,
+        flags,
+    })
+}
+
+fn segment<'a>(r: &mut Reader<'a>) -> Read<Segment<'a>> {
+    const FIELDS: &[&str] = &["description", "by", "include", "exclude", "if"];
+    let (mut description, mut by, mut condition) = (None, None, None);
+    let (mut include, mut exclude) = (Vec::new(), Vec::new());
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => description = optional_text(r)?,
+            1 => by = optional_text(r)?,
+            2 => include = texts(r)?,
+            3 => exclude = texts(r)?,
+            _ => condition = optional(r, self::condition)?,
+        }
+        Ok(())
+    })?;
+    Ok(Segment {
+        description,
+        by,
+        include,
+        exclude,
+        condition,
+    })
+}
+
+fn flag<'a>(r: &mut Reader<'a>) -> Read<Flag<'a>> {
+    const FIELDS: &[&str] = &[
+        "variants",
+        "off",
+        "enabled",
+        "metadata",
+        "prerequisites",
+        "rules",
+        "default",
+    ];
+    let (mut variants, mut off, mut default) = (None, None, None);
+    let mut enabled = true;
+    let mut meta = Metadata::default();
+    let (mut prerequisites, mut rules) = (Vec::new(), Vec::new());
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => variants = Some(entries_of(r, |r| r.value(Duplicates::Refuse).map(StrictValue))?),
+            1 => off = Some(text(r)?),
+            2 => enabled = r.boolean()?,
+            3 => meta = metadata(r)?,
+            4 => prerequisites = array(r, prerequisite)?,
+            5 => rules = array(r, rule)?,
+            _ => default = Some(serve(r)?),
+        }
+        Ok(())
+    })?;
+    let variants = need(r, variants, "variants")?;
+    let off = need(r, off, "off")?;
+    let default = need(r, default, "default")?;
+    Ok(Flag {
+        variants,
+        off,
+        enabled,
+        metadata: meta,
+        prerequisites,
+        rules,
+        default,
+    })
+}
+
+fn metadata<'a>(r: &mut Reader<'a>) -> Read<Metadata<'a>> {
+    const FIELDS: &[&str] = &["owner", "description", "tags", "temporary", "remove_by"];
+    let mut meta = Metadata::default();
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => meta.owner = optional_text(r)?,
+            1 => meta.description = optional_text(r)?,
+            2 => meta.tags = texts(r)?,
+            3 => meta.temporary = r.boolean()?,
+            _ => meta.remove_by = optional_text(r)?,
+        }
+        Ok(())
+    })?;
+    Ok(meta)
+}
+
+fn prerequisite<'a>(r: &mut Reader<'a>) -> Read<Prerequisite<'a>> {
+    const FIELDS: &[&str] = &["flag", "variant"];
+    let (mut flag, mut variant) = (None, None);
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => flag = Some(text(r)?),
+            _ => variant = Some(text(r)?),
+        }
+        Ok(())
+    })?;
+    let flag = need(r, flag, "flag")?;
+    let variant = need(r, variant, "variant")?;
+    Ok(Prerequisite { flag, variant })
+}
+
+fn rule<'a>(r: &mut Reader<'a>) -> Read<Rule<'a>> {
+    const FIELDS: &[&str] = &["id", "if", "serve"];
+    let (mut id, mut condition, mut serve) = (None, None, None);
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => id = optional_text(r)?,
+            1 => condition = Some(self::condition(r)?),
+            _ => serve = Some(self::serve(r)?),
+        }
+        Ok(())
+    })?;
+    let condition = need(r, condition, "if")?;
+    let serve = need(r, serve, "serve")?;
+    Ok(Rule { id, condition, serve })
+}
+
+fn serve<'a>(r: &mut Reader<'a>) -> Read<Serve<'a>> {
+    if r.peek() == Some(b'"') {
+        return text(r).map(Serve::Variant);
+    }
+    const FIELDS: &[&str] = &["rollout"];
+    let mut inner = None;
+    fields(r, FIELDS, |r, _| {
+        inner = Some(rollout(r)?);
+        Ok(())
+    })?;
+    let inner = need(r, inner, "rollout")?;
+    Ok(Serve::Rollout(Box::new(inner)))
+}
+
+fn rollout<'a>(r: &mut Reader<'a>) -> Read<Rollout<'a>> {
+    const FIELDS: &[&str] = &["by", "salt", "variants", "otherwise", "percent", "stages", "ramp"];
+    let (mut by, mut salt, mut variants, mut otherwise) = (None, None, None, None);
+    let (mut percent, mut stages) = (None, None);
+    let mut ramp = Ramp::default();
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => by = optional_text(r)?,
+            1 => salt = optional_text(r)?,
+            2 => variants = Some(entries_of(r, value)?),
+            3 => otherwise = optional_text(r)?,
+            4 => percent = optional(r, value)?,
+            5 => stages = optional(r, |r| array(r, stage))?,
+            _ => {
+                ramp = match &*r.string()? {
+                    "step" => Ramp::Step,
+                    "linear" => Ramp::Linear,
+                    _ => return Err(r.data("unknown variant, expected `step` or `linear`")),
+                }
             }
         }
-        deserializer.deserialize_str(TextVisitor(PhantomData))
-    }
+        Ok(())
+    })?;
+    let variants = need(r, variants, "variants")?;
+    Ok(Rollout {
+        by,
+        salt,
+        variants,
+        otherwise,
+        percent,
+        stages,
+        ramp,
+    })
+}
+
+fn stage<'a>(r: &mut Reader<'a>) -> Read<Stage<'a>> {
+    const FIELDS: &[&str] = &["at", "percent", "rollback"];
+    let (mut at, mut percent) = (None, None);
+    let mut rollback = false;
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => at = Some(text(r)?),
+            1 => percent = Some(value(r)?),
+            _ => rollback = r.boolean()?,
+        }
+        Ok(())
+    })?;
+    let at = need(r, at, "at")?;
+    let percent = need(r, percent, "percent")?;
+    Ok(Stage {
+        at,
+        percent,
+        rollback,
+    })
+}
+
+fn condition<'a>(r: &mut Reader<'a>) -> Read<Condition<'a>> {
+    const FIELDS: &[&str] = &[
+        "attr",
+        "op",
+        "value",
+        "values",
+        "negate",
+        "ignore_case",
+        "all",
+        "any",
+        "not",
+        "segment",
+    ];
+    let mut c = Condition::default();
+    fields(r, FIELDS, |r, i| {
+        match i {
+            0 => c.attr = optional_text(r)?,
+            1 => c.op = optional_text(r)?,
+            2 => c.value = optional(r, value)?,
+            3 => c.values = optional(r, |r| array(r, value))?,
+            4 => c.negate = optional(r, Reader::boolean)?,
+            5 => c.ignore_case = optional(r, Reader::boolean)?,
+            6 => c.all = optional(r, |r| array(r, condition))?,
+            7 => c.any = optional(r, |r| array(r, condition))?,
+            8 => c.not = optional(r, |r| condition(r).map(Box::new))?,
+            _ => c.segment = optional_text(r)?,
+        }
+        Ok(())
+    })?;
+    Ok(c)
 }

@@ -1,50 +1,121 @@
 //! The DSSE envelope: strict parsing and the pre-authentication encoding (PAE) that is signed.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine;
-
 use crate::error::{Error, ErrorKind};
 use crate::limits::{MAX_ENVELOPE_BYTES, MAX_KEY_BYTES, MAX_SIGNATURES};
+use crate::ruleset::json::{array, fields, need, optional, JsonError, Reader};
 
 /// The only payload type darklaunch signs and accepts.
 pub const PAYLOAD_TYPE: &str = "application/vnd.darklaunch.snapshot.v1+json";
 
-const LENIENT_PADDING: GeneralPurposeConfig =
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
-const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT_PADDING);
-const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT_PADDING);
+const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// Base64 in either alphabet (DSSE allows both), padded or not; non-canonical trailing bits
-/// are refused.
+/// Base64 in either alphabet (DSSE allows both, one per string), padded or not; padding
+/// beyond the last group and non-canonical trailing bits are refused. Hand-written (a few
+/// lines) rather than the `base64` crate's generic engine, to keep the wasm module small.
 pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    STANDARD.decode(text).or_else(|_| URL_SAFE.decode(text)).ok()
+    let data = text.trim_end_matches('=');
+    let tail = data.len() % 4;
+    if tail == 1 || text.len() - data.len() > (4 - tail) % 4 {
+        return None;
+    }
+    let url_safe = data.bytes().any(|b| matches!(b, b'-' | b'_'));
+    let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
+    let (mut bits, mut count) = (0u32, 0u32);
+    for byte in data.bytes() {
+        bits = bits << 6 | sextet(byte, url_safe)?;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    (bits == 0).then_some(out)
+}
+
+fn sextet(byte: u8, url_safe: bool) -> Option<u32> {
+    let value = match byte {
+        b'A'..=b'Z' => byte - b'A',
+        b'a'..=b'z' => byte - b'a' + 26,
+        b'0'..=b'9' => byte - b'0' + 52,
+        b'+' if !url_safe => 62,
+        b'/' if !url_safe => 63,
+        b'-' if url_safe => 62,
+        b'_' if url_safe => 63,
+        _ => return None,
+    };
+    Some(u32::from(value))
 }
 
 /// Standard base64 with padding, as darklaunch writes it.
 pub fn encode_base64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let group = chunk
+            .iter()
+            .zip([16, 8, 0])
+            .fold(0u32, |group, (&byte, shift)| group | u32::from(byte) << shift);
+        for i in 0..4 {
+            let symbol = STANDARD.get((group >> (18 - 6 * i) & 63) as usize);
+            out.push(match symbol {
+                Some(&symbol) if i <= chunk.len() => char::from(symbol),
+                _ => '=',
+            });
+        }
+    }
+    out
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireEnvelope {
-    payload: String,
-    #[serde(rename = "payloadType")]
-    payload_type: String,
-    signatures: Vec<WireSignature>,
+/// The envelope's fields as written: base64 text not yet decoded.
+struct WireEnvelope<'a> {
+    payload: Cow<'a, str>,
+    payload_type: Cow<'a, str>,
+    signatures: Vec<WireSignature<'a>>,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireSignature {
-    #[serde(default)]
-    keyid: Option<String>,
-    sig: String,
+struct WireSignature<'a> {
+    keyid: Option<Cow<'a, str>>,
+    sig: Cow<'a, str>,
+}
+
+fn read_envelope(bytes: &[u8]) -> Result<WireEnvelope<'_>, JsonError> {
+    const FIELDS: &[&str] = &["payload", "payloadType", "signatures"];
+    let mut reader = Reader::new(bytes);
+    let (mut payload, mut payload_type, mut signatures) = (None, None, None);
+    fields(&mut reader, FIELDS, |r, i| {
+        match i {
+            0 => payload = Some(r.string()?),
+            1 => payload_type = Some(r.string()?),
+            _ => signatures = Some(array(r, read_signature)?),
+        }
+        Ok(())
+    })?;
+    let envelope = WireEnvelope {
+        payload: need(&reader, payload, "payload")?,
+        payload_type: need(&reader, payload_type, "payloadType")?,
+        signatures: need(&reader, signatures, "signatures")?,
+    };
+    reader.end()?;
+    Ok(envelope)
+}
+
+fn read_signature<'a>(reader: &mut Reader<'a>) -> Result<WireSignature<'a>, JsonError> {
+    let (mut keyid, mut sig) = (None, None);
+    fields(reader, &["keyid", "sig"], |r, i| {
+        match i {
+            0 => keyid = optional(r, Reader::string)?,
+            _ => sig = Some(r.string()?),
+        }
+        Ok(())
+    })?;
+    Ok(WireSignature {
+        keyid,
+        sig: need(reader, sig, "sig")?,
+    })
 }
 
 /// A parsed envelope: the payload bytes exactly as signed, and the signatures. Nothing here
@@ -79,8 +150,7 @@ impl Envelope {
                 alloc::format!("{} bytes", bytes.len()),
             ));
         }
-        let wire: WireEnvelope =
-            serde_json::from_slice(bytes).map_err(|e| malformed(alloc::format!("{e}")))?;
+        let wire = read_envelope(bytes).map_err(|e| malformed(alloc::format!("{e}")))?;
         if wire.signatures.is_empty() || wire.signatures.len() > MAX_SIGNATURES {
             return Err(Error::new(
                 ErrorKind::SignatureCount,
@@ -103,13 +173,13 @@ impl Envelope {
             }
             let sig = decode_base64(&signature.sig).ok_or_else(|| malformed("sig is not base64"))?;
             signatures.push(Signature {
-                keyid: signature.keyid,
+                keyid: signature.keyid.map(Cow::into_owned),
                 sig,
             });
         }
         Ok(Envelope {
             payload,
-            payload_type: wire.payload_type,
+            payload_type: wire.payload_type.into_owned(),
             signatures,
         })
     }
@@ -162,5 +232,74 @@ mod tests {
         assert_eq!(decode_base64("aGk"), Some(b"hi".to_vec()));
         assert_eq!(decode_base64("aGl="), None, "non-canonical trailing bits");
         assert_eq!(decode_base64("a!b="), None);
+    }
+
+    #[test]
+    fn encoding_is_standard_and_padded() {
+        for (bytes, text) in [
+            (&b""[..], ""),
+            (b"h", "aA=="),
+            (b"hi", "aGk="),
+            (b"hi!", "aGkh"),
+            (&[0xfb, 0xff], "+/8="),
+        ] {
+            assert_eq!(encode_base64(bytes), text);
+            assert_eq!(decode_base64(text).as_deref(), Some(bytes));
+        }
+    }
+
+    /// The hand-written decoder accepts exactly what the `base64` crate accepts with the
+    /// configuration darklaunch used before (either alphabet, padding indifferent, canonical
+    /// trailing bits), and decodes it to the same bytes.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod reference {
+        use super::super::decode_base64;
+        use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+        use base64::engine::DecodePaddingMode;
+        use base64::{alphabet, Engine};
+        use proptest::prelude::*;
+
+        const LENIENT: GeneralPurposeConfig =
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+        const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+
+        fn reference(text: &str) -> Option<alloc::vec::Vec<u8>> {
+            STANDARD.decode(text).or_else(|_| URL_SAFE.decode(text)).ok()
+        }
+
+        #[test]
+        fn every_short_string_over_a_tricky_alphabet() {
+            let symbols = ['A', 'Q', 'g', 'w', '+', '/', '-', '_', '=', '!'];
+            let mut level = alloc::vec![alloc::string::String::new()];
+            let mut texts = level.clone();
+            for _ in 0..5 {
+                level = level
+                    .iter()
+                    .flat_map(|t| symbols.iter().map(move |c| alloc::format!("{t}{c}")))
+                    .collect();
+                texts.extend(level.iter().cloned());
+            }
+            for text in &texts {
+                assert_eq!(decode_base64(text), reference(text), "{text:?}");
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn random_strings(text in "[A-Za-z0-9+/_=-]{0,40}") {
+                prop_assert_eq!(decode_base64(&text), reference(&text));
+            }
+
+            #[test]
+            fn encodings_of_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..64), url in any::<bool>(), pad in any::<bool>()) {
+                let engine = if url { base64::engine::general_purpose::URL_SAFE } else { base64::engine::general_purpose::STANDARD };
+                let mut text = engine.encode(&bytes);
+                if !pad {
+                    text = alloc::string::String::from(text.trim_end_matches('='));
+                }
+                prop_assert_eq!(decode_base64(&text), Some(bytes));
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The keyring: pinned Ed25519 public keys, several at once so keys rotate with overlap, and
 //! how many distinct keys must sign.
 
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
@@ -10,6 +11,7 @@ use ed25519_dalek::VerifyingKey;
 
 use crate::error::{Error, ErrorKind};
 use crate::limits::{MAX_KEYS, MAX_KEY_BYTES};
+use crate::ruleset::json::{entries, fields, need, optional, JsonError, Reader};
 use crate::ruleset::path::Path;
 use crate::snapshot::envelope::decode_base64;
 
@@ -97,21 +99,13 @@ impl Keyring {
     /// Builds a keyring from the JSON keyring file format:
     /// `{"keys": {"ID": "base64 public key", ...}, "threshold": 1}`.
     pub fn from_json(bytes: &[u8]) -> Result<Keyring, Error> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct File<'a> {
-            #[serde(borrow)]
-            keys: crate::ruleset::Entries<'a, String>,
-            #[serde(default)]
-            threshold: Option<usize>,
-        }
-        let file: File = serde_json::from_slice(bytes)
+        let (keys, threshold) = read_file(bytes)
             .map_err(|e| Error::new(ErrorKind::KeyRejected, String::new(), format!("keyring: {e}")))?;
         let mut keyring = Keyring::new();
-        for (id, key) in &file.keys.0 {
+        for (id, key) in &keys {
             keyring.add_base64(id, key)?;
         }
-        keyring.set_threshold(file.threshold.unwrap_or(1))?;
+        keyring.set_threshold(threshold.unwrap_or(1))?;
         Ok(keyring)
     }
 
@@ -141,4 +135,28 @@ impl Keyring {
             .map(|(i, (id, key))| (i, &**id, key));
         first.into_iter().chain(rest)
     }
+}
+
+/// Key id → base64 public key, in document order.
+type KeyEntries<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
+/// The keyring file's fields: its keys and the threshold.
+fn read_file(bytes: &[u8]) -> Result<(KeyEntries<'_>, Option<usize>), JsonError> {
+    let mut reader = Reader::new(bytes);
+    let (mut keys, mut threshold) = (None, None);
+    fields(&mut reader, &["keys", "threshold"], |r, i| {
+        match i {
+            0 => keys = Some(entries(r, Reader::string)?),
+            _ => {
+                threshold = match optional(r, Reader::unsigned)? {
+                    Some(n) => Some(usize::try_from(n).map_err(|_| r.data("threshold out of range"))?),
+                    None => None,
+                }
+            }
+        }
+        Ok(())
+    })?;
+    let keys = need(&reader, keys, "keys")?;
+    reader.end()?;
+    Ok((keys, threshold))
 }

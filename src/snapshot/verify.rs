@@ -180,8 +180,10 @@ pub fn verify(bytes: &[u8], keyring: &Keyring, policy: &Policy<'_>) -> Result<Up
         return Err(fail(
             ErrorKind::WrongEnvironment,
             "/environment",
+            // Plain quotes, not `{:?}`: Debug's escaping would pull Unicode tables into the
+            // wasm module for a message meant for people.
             format!(
-                "snapshot is for {environment:?}, this host is {:?}",
+                "snapshot is for \"{environment}\", this host is \"{}\"",
                 policy.environment
             ),
         ));

@@ -21,8 +21,9 @@ use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
 use crate::eval::words::Keyed;
 use crate::limits::*;
+use crate::ruleset::json::JsonError;
 use crate::ruleset::path::Path;
-use crate::ruleset::scan::scan;
+use crate::ruleset::scan::{scan, Found};
 use crate::ruleset::{
     model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, SegmentId, Serve,
     ValueType, Variant, VariantId, SCHEMA,
@@ -57,16 +58,16 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
             format!("{} bytes", bytes.len()),
         ));
     }
-    let document: model::Document<'_> = match typed_decode(bytes) {
+    let document = match model::Document::read(bytes) {
         Ok(document) => document,
         Err(e) => {
             return Err(match scan(bytes) {
-                Ok(Err(duplicate)) => duplicate,
-                Ok(Ok(Some(schema))) if schema != SCHEMA => unsupported_schema(&schema),
+                Found::Duplicate(duplicate) => duplicate,
+                Found::Schema(Some(schema)) if schema != SCHEMA => unsupported_schema(&schema),
                 // Not well-formed JSON: report the syntax error, not a type error the typed
-                // decode met before it (`[1 true]` is INVALID_JSON, not INVALID_FORMAT).
-                Err(syntax) => decode_error(syntax),
-                Ok(_) => decode_error(e),
+                // read met before it (`[1 true]` is INVALID_JSON, not INVALID_FORMAT).
+                Found::Syntax(syntax) => decode_error(syntax),
+                Found::Schema(_) => decode_error(e),
             });
         }
     };
@@ -74,19 +75,6 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
         return Err(unsupported_schema(&document.schema));
     }
     Ok(document)
-}
-
-/// The typed decode. Natively, a document that is valid UTF-8 (every accepted one is) is
-/// parsed as text: checked once as a whole, its strings are not validated again one by one
-/// (~5 % of a 1,000-flag load). Other bytes take the byte reader, as before, so errors are
-/// the same. The wasm build keeps only the byte reader: a second instantiation of the
-/// serde-derived decoder would cost it 2.7 KB gzipped.
-fn typed_decode(bytes: &[u8]) -> Result<model::Document<'_>, serde_json::Error> {
-    #[cfg(not(target_family = "wasm"))]
-    if let Ok(text) = core::str::from_utf8(bytes) {
-        return serde_json::from_str(text);
-    }
-    serde_json::from_slice(bytes)
 }
 
 /// Loading, step 2: the compile.
@@ -98,16 +86,13 @@ fn unsupported_schema(schema: &str) -> Error {
     error(ErrorKind::UnsupportedSchema, &Path::Root.key("schema"), schema)
 }
 
-fn decode_error(e: serde_json::Error) -> Error {
-    let kind = match e.classify() {
-        serde_json::error::Category::Data => ErrorKind::InvalidFormat,
-        _ => ErrorKind::InvalidJson,
+fn decode_error(e: JsonError) -> Error {
+    let kind = if e.syntax {
+        ErrorKind::InvalidJson
+    } else {
+        ErrorKind::InvalidFormat
     };
-    Error::new(
-        kind,
-        format!("line {} column {}", e.line(), e.column()),
-        e.to_string(),
-    )
+    Error::new(kind, e.position(), e.to_string())
 }
 
 #[derive(Default)]
