@@ -13,20 +13,66 @@ pub const PAYLOAD_TYPE: &str = "application/vnd.darklaunch.snapshot.v1+json";
 
 const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/// Not a symbol of the alphabet: every value with one of the top two bits set.
+const INVALID: u8 = 0xff;
+
+/// Symbol → sextet, for one alphabet.
+#[allow(clippy::indexing_slicing)] // const evaluation: an index out of bounds fails the build
+const fn alphabet(url_safe: bool) -> [u8; 256] {
+    let mut table = [INVALID; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[STANDARD[i] as usize] = i as u8;
+        i += 1;
+    }
+    if url_safe {
+        table[b'+' as usize] = INVALID;
+        table[b'/' as usize] = INVALID;
+        table[b'-' as usize] = 62;
+        table[b'_' as usize] = 63;
+    }
+    table
+}
+
+static STANDARD_ALPHABET: [u8; 256] = alphabet(false);
+static URL_SAFE_ALPHABET: [u8; 256] = alphabet(true);
+
 /// Base64 in either alphabet (DSSE allows both, one per string), padded or not; padding
-/// beyond the last group and non-canonical trailing bits are refused. Hand-written (a few
-/// lines) rather than the `base64` crate's generic engine, to keep the wasm module small.
+/// beyond the last group and non-canonical trailing bits are refused. Hand-written (a table
+/// and a loop over groups of four) rather than the `base64` crate's generic engine, to keep
+/// the wasm module small.
 pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let data = text.trim_end_matches('=');
+    let data = text.trim_end_matches('=').as_bytes();
     let tail = data.len() % 4;
     if tail == 1 || text.len() - data.len() > (4 - tail) % 4 {
         return None;
     }
-    let url_safe = data.bytes().any(|b| matches!(b, b'-' | b'_'));
+    let table = if data.iter().any(|b| matches!(b, b'-' | b'_')) {
+        &URL_SAFE_ALPHABET
+    } else {
+        &STANDARD_ALPHABET
+    };
+    let sextet = |byte: u8| u32::from(table.get(usize::from(byte)).copied().unwrap_or(INVALID));
     let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
+    let mut groups = data.chunks_exact(4);
+    for group in &mut groups {
+        if let [a, b, c, d] = *group {
+            let (a, b, c, d) = (sextet(a), sextet(b), sextet(c), sextet(d));
+            if (a | b | c | d) > 63 {
+                return None;
+            }
+            let n = a << 18 | b << 12 | c << 6 | d;
+            out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+        }
+    }
+    // The last 2 or 3 symbols: 1 or 2 bytes, and the unused low bits must be zero.
     let (mut bits, mut count) = (0u32, 0u32);
-    for byte in data.bytes() {
-        bits = bits << 6 | sextet(byte, url_safe)?;
+    for &byte in groups.remainder() {
+        let value = sextet(byte);
+        if value > 63 {
+            return None;
+        }
+        bits = bits << 6 | value;
         count += 6;
         if count >= 8 {
             count -= 8;
@@ -35,20 +81,6 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
         }
     }
     (bits == 0).then_some(out)
-}
-
-fn sextet(byte: u8, url_safe: bool) -> Option<u32> {
-    let value = match byte {
-        b'A'..=b'Z' => byte - b'A',
-        b'a'..=b'z' => byte - b'a' + 26,
-        b'0'..=b'9' => byte - b'0' + 52,
-        b'+' if !url_safe => 62,
-        b'/' if !url_safe => 63,
-        b'-' if url_safe => 62,
-        b'_' if url_safe => 63,
-        _ => return None,
-    };
-    Some(u32::from(value))
 }
 
 /// Standard base64 with padding, as darklaunch writes it.
