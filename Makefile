@@ -60,6 +60,7 @@ lint:
 # The bindings (and their wasm test) are linted for the target they are built for.
 lint-wasm:
 	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib --test wasm_corpus -- -D warnings
+	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm-module --lib -- -D warnings
 
 # --features cli adds the darklaunch binary and tests/cli.rs (which needs node and openssl).
 test-rust:

@@ -65,6 +65,8 @@
 //! - `std` (default): implements `std::error::Error`. Without it the crate is `no_std` +
 //!   `alloc` (checked in CI by building for `wasm32v1-none`).
 //! - `wasm`: the wasm-bindgen bindings ([`wasm`]) the npm package is built from (`make pkg`).
+//! - `wasm-module`: `wasm` as the package's standalone module: no std, its own allocator and
+//!   a panic handler that traps (smaller: nothing formats panic messages).
 //! - `cli`: the `darklaunch` command-line tool (`src/bin/darklaunch/`): keygen, sign,
 //!   verify, lint, eval, simulate, diff. Never part of the library's no_std / wasm builds.
 #![no_std]
