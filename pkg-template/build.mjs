@@ -29,9 +29,10 @@ const WASM_BINDGEN_VERSION = '0.2.130';
 // (docs/performance.md says where the bytes go), so the build fails above this ceiling,
 // which may only go down, and prints how far the package is from the budget.
 const BUDGET_GZIP = 60 * 1024;
-// 99 KiB: 98.3 KiB measured once the module was built without std (feature `wasm-module`,
-// talc as allocator) and the JS counted as an app ships it (minified bundle of the largest entry).
-const CEILING_GZIP = 99 * 1024;
+// 91 KiB: 90.5 KiB measured with the module built without std (feature `wasm-module`, talc
+// as allocator), lowercasing from its own compact tables (src/eval/lowercase.rs), and the JS
+// counted as an app ships it (minified bundle of the largest entry).
+const CEILING_GZIP = 91 * 1024;
 
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 

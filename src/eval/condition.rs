@@ -13,6 +13,7 @@ use hashbrown::HashSet;
 
 use crate::eval::context::{AttributeValue, Context};
 use crate::eval::evaluate::unit_id;
+use crate::eval::lowercase::to_lowercase;
 use crate::eval::semver;
 use crate::eval::words::{same, word, Keyed};
 use crate::limits::MAX_CONTEXT_STRING_BYTES;
@@ -282,7 +283,7 @@ fn lowercased<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
             }
         }
     }
-    let lower: String = s.to_lowercase();
+    let lower: String = to_lowercase(s);
     f(&lower)
 }
 

@@ -5,6 +5,7 @@ pub(crate) mod condition;
 pub(crate) mod context;
 pub(crate) mod evaluate;
 mod evaluation;
+pub(crate) mod lowercase;
 pub(crate) mod semver;
 mod siphash;
 pub(crate) mod words;

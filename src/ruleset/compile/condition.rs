@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorKind};
 use crate::eval::condition::{
     Clause, Comparison, Condition, Scalar, ScalarSet, SemVerLiteral, StringSet, Test, Text,
 };
+use crate::eval::lowercase::to_lowercase;
 use crate::eval::semver;
 use crate::limits::{MAX_CONDITIONS, MAX_CONDITION_DEPTH, MAX_LIST_VALUES, MAX_STRING_BYTES};
 use crate::ruleset::model;
@@ -228,7 +229,7 @@ fn text(condition: &model::Condition, ignore_case: bool, path: &Path<'_>) -> Res
 
 fn make_text(literal: &str, ignore_case: bool) -> Text {
     let text = if ignore_case {
-        literal.to_lowercase().into_boxed_str()
+        to_lowercase(literal).into_boxed_str()
     } else {
         Box::from(literal)
     };
