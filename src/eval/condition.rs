@@ -9,12 +9,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use hashbrown::HashSet;
-
 use crate::eval::context::{AttributeValue, Context};
 use crate::eval::evaluate::unit_id;
 use crate::eval::lowercase::to_lowercase;
 use crate::eval::semver;
+use crate::eval::table::StrTable;
 use crate::eval::words::{same, word, Keyed};
 use crate::limits::MAX_CONTEXT_STRING_BYTES;
 use crate::ruleset::{AttributeRef, Ruleset, Segment, SegmentId};
@@ -190,7 +189,7 @@ fn scalar_equals(literal: &Scalar, value: &AttributeValue) -> bool {
 #[derive(Debug)]
 pub enum StringSet {
     Few(Box<[Keyed]>),
-    Many(HashSet<Box<str>>),
+    Many(StrTable<Box<str>>),
 }
 
 /// Lists up to this long are scanned.

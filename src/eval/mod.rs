@@ -8,6 +8,7 @@ mod evaluation;
 pub(crate) mod lowercase;
 pub(crate) mod semver;
 mod siphash;
+pub(crate) mod table;
 pub(crate) mod words;
 
 pub use context::{AttributeValue, Context, TARGETING_KEY};

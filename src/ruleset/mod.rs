@@ -12,11 +12,10 @@ mod value;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use hashbrown::{HashMap, HashSet};
-
 use crate::eval::bucket::SaltedHasher;
 use crate::eval::condition::Condition;
 use crate::eval::context::{AttributeValue, Context};
+use crate::eval::table::StrTable;
 use crate::eval::words::Keyed;
 
 pub use value::{FlagValue, ValueType};
@@ -54,7 +53,7 @@ pub(crate) enum AttributeRef {
 #[derive(Debug)]
 pub struct Ruleset {
     pub(crate) flags: Vec<Flag>,
-    pub(crate) index: HashMap<Box<str>, FlagId>,
+    pub(crate) index: StrTable<Box<str>, u32>,
     pub(crate) segments: Vec<Segment>,
     pub(crate) attributes: Vec<Keyed>,
 }
@@ -137,8 +136,8 @@ impl Level {
 #[derive(Debug)]
 pub(crate) struct Segment {
     pub by: AttributeRef,
-    pub include: HashSet<Box<str>>,
-    pub exclude: HashSet<Box<str>>,
+    pub include: StrTable<Box<str>>,
+    pub exclude: StrTable<Box<str>>,
     pub condition: Option<Condition>,
 }
 
@@ -160,7 +159,7 @@ pub struct Metadata {
 impl Ruleset {
     /// Resolves a flag key to its id, once; evaluate by id on hot paths.
     pub fn flag_id(&self, key: &str) -> Option<FlagId> {
-        self.index.get(key).copied()
+        self.index.get(key).map(FlagId)
     }
 
     /// Number of flags.

@@ -8,7 +8,7 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use hashbrown::HashSet;
+use crate::eval::table::StrTable;
 
 use crate::error::{Error, ErrorKind};
 use crate::ruleset::compile::error;
@@ -43,13 +43,15 @@ fn walk(reader: &mut Reader<'_>, path: &Path<'_>, schema: &mut Option<String>) -
         Some(b'{') => {
             reader.begin_object().map_err(Found::Syntax)?;
             let mut small: Vec<Cow<'_, str>> = Vec::new();
-            let mut large: HashSet<Cow<'_, str>> = HashSet::new();
+            let mut large: StrTable<Cow<'_, str>> = StrTable::with_capacity(0);
             let mut first = true;
             while let Some(key) = reader.next_key(&mut first).map_err(Found::Syntax)? {
                 let seen = if large.is_empty() && small.len() < LINEAR_KEYS {
                     small.contains(&key)
                 } else {
-                    large.extend(small.drain(..));
+                    for key in small.drain(..) {
+                        large.insert(key, ());
+                    }
                     large.contains(&key)
                 };
                 if seen {
@@ -67,7 +69,7 @@ fn walk(reader: &mut Reader<'_>, path: &Path<'_>, schema: &mut Option<String>) -
                 if large.is_empty() && small.len() < LINEAR_KEYS {
                     small.push(key);
                 } else {
-                    large.insert(key);
+                    large.insert(key, ());
                 }
             }
             Ok(())

@@ -15,6 +15,7 @@ use crate::eval::semver;
 use crate::limits::{MAX_CONDITIONS, MAX_CONDITION_DEPTH, MAX_LIST_VALUES, MAX_STRING_BYTES};
 use crate::ruleset::model;
 use crate::ruleset::path::Path;
+use crate::ruleset::SegmentId;
 use crate::time::parse_rfc3339_ms;
 
 /// Where a condition sits: segments may not refer to segments (so none can form a cycle).
@@ -105,7 +106,7 @@ impl Compiler {
             ));
         }
         match self.segment_ids.get(name) {
-            Some(id) => Ok(Condition::Segment(*id)),
+            Some(id) => Ok(Condition::Segment(SegmentId(id))),
             None => Err(error(ErrorKind::UnknownSegment, path, name)),
         }
     }

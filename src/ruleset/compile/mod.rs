@@ -13,20 +13,20 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Display;
 
-use hashbrown::{HashMap, HashSet};
 use serde_json::Value;
 
 use self::condition::{Budget, Scope};
 use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
+use crate::eval::table::StrTable;
 use crate::eval::words::Keyed;
 use crate::limits::*;
 use crate::ruleset::json::JsonError;
 use crate::ruleset::path::Path;
 use crate::ruleset::scan::{scan, Found};
 use crate::ruleset::{
-    model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, SegmentId, Serve,
-    ValueType, Variant, VariantId, SCHEMA,
+    model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, Serve, ValueType,
+    Variant, VariantId, SCHEMA,
 };
 use crate::time::{parse_date, parse_rfc3339_ms};
 
@@ -97,9 +97,9 @@ fn decode_error(e: JsonError) -> Error {
 
 #[derive(Default)]
 struct Compiler {
-    segment_ids: HashMap<String, SegmentId>,
-    flag_ids: HashMap<String, FlagId>,
-    attribute_ids: HashMap<String, u32>,
+    segment_ids: StrTable<String, u32>,
+    flag_ids: StrTable<String, u32>,
+    attribute_ids: StrTable<String, u32>,
     attributes: Vec<Keyed>,
 }
 
@@ -121,10 +121,10 @@ fn check_entries<V>(entries: &model::Entries<V>, max: usize, path: &Path<'_>) ->
             format!("more than {max} entries"),
         ));
     }
-    let mut seen = HashSet::with_capacity(entries.0.len());
+    let mut seen = StrTable::with_capacity(entries.0.len());
     for (key, _) in &entries.0 {
         check_key(key, &path.key(key))?;
-        if !seen.insert(&**key) {
+        if !seen.insert(&**key, ()) {
             return Err(error(ErrorKind::DuplicateKey, &path.key(key), key));
         }
     }
@@ -148,11 +148,10 @@ impl Compiler {
         check_entries(&document.flags, MAX_FLAGS, &flags_path)?;
 
         for (i, (name, _)) in document.segments.0.iter().enumerate() {
-            self.segment_ids
-                .insert(String::from(&**name), SegmentId(index_u32(i)));
+            self.segment_ids.insert(String::from(&**name), index_u32(i));
         }
         for (i, (key, _)) in document.flags.0.iter().enumerate() {
-            self.flag_ids.insert(String::from(&**key), FlagId(index_u32(i)));
+            self.flag_ids.insert(String::from(&**key), index_u32(i));
         }
 
         let mut segments = Vec::with_capacity(document.segments.0.len());
@@ -165,11 +164,10 @@ impl Compiler {
         }
         check_prerequisite_graph(&flags, document, &flags_path)?;
 
-        let index = flags
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.key.clone(), FlagId(index_u32(i))))
-            .collect();
+        let mut index = StrTable::with_capacity(flags.len());
+        for (i, flag) in flags.iter().enumerate() {
+            index.insert(flag.key.clone(), index_u32(i));
+        }
         Ok(Ruleset {
             flags,
             index,
@@ -191,7 +189,7 @@ impl Compiler {
             return Ok(AttributeRef::TargetingKey);
         }
         if let Some(id) = self.attribute_ids.get(name) {
-            return Ok(AttributeRef::Named(*id));
+            return Ok(AttributeRef::Named(id));
         }
         let id = index_u32(self.attributes.len());
         self.attributes.push(Keyed::new(name));
@@ -240,7 +238,7 @@ impl Compiler {
         let mut prerequisites = Vec::with_capacity(flag.prerequisites.len());
         for (i, prerequisite) in flag.prerequisites.iter().enumerate() {
             let entry = prerequisites_path.index(i);
-            let Some(&id) = self.flag_ids.get(&*prerequisite.flag) else {
+            let Some(id) = self.flag_ids.get(&prerequisite.flag).map(FlagId) else {
                 return Err(error(
                     ErrorKind::UnknownFlag,
                     &entry.key("flag"),
@@ -261,13 +259,13 @@ impl Compiler {
             return Err(error(ErrorKind::LimitExceeded, &rules_path, "too many rules"));
         }
         let mut rules = Vec::with_capacity(flag.rules.len());
-        let mut rule_ids = HashSet::new();
+        let mut rule_ids = StrTable::with_capacity(flag.rules.len());
         let mut budget = Budget::new();
         for (i, rule) in flag.rules.iter().enumerate() {
             let rule_path = rules_path.index(i);
             if let Some(id) = &rule.id {
                 check_key(id, &rule_path.key("id"))?;
-                if !rule_ids.insert(&**id) {
+                if !rule_ids.insert(&**id, ()) {
                     return Err(error(ErrorKind::DuplicateKey, &rule_path.key("id"), id));
                 }
             }
@@ -410,16 +408,16 @@ fn metadata(metadata: &model::Metadata, path: &Path<'_>) -> Result<Metadata, Err
     })
 }
 
-fn key_set(keys: &[model::Text<'_>], path: &Path<'_>) -> Result<HashSet<Box<str>>, Error> {
+fn key_set(keys: &[model::Text<'_>], path: &Path<'_>) -> Result<StrTable<Box<str>>, Error> {
     if keys.len() > MAX_SEGMENT_KEYS {
         return Err(error(ErrorKind::LimitExceeded, path, "too many keys"));
     }
-    let mut set = HashSet::with_capacity(keys.len());
+    let mut set = StrTable::with_capacity(keys.len());
     for (i, key) in keys.iter().enumerate() {
         if key.len() > MAX_STRING_BYTES {
             return Err(error(ErrorKind::LimitExceeded, &path.index(i), "key too long"));
         }
-        set.insert(Box::from(&**key));
+        set.insert(Box::from(&**key), ());
     }
     Ok(set)
 }
