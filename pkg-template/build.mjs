@@ -28,8 +28,8 @@ const WASM_BINDGEN_VERSION = '0.2.130';
 // (docs/performance.md says where the bytes go), so the build fails above this ceiling,
 // which may only go down, and prints how far the package is from the budget.
 const BUDGET_GZIP = 60 * 1024;
-// 107 KiB: 106.2 KiB measured once the module was built without std (feature `wasm-module`).
-const CEILING_GZIP = 107 * 1024;
+// 103 KiB: 102.3 KiB measured once serde_json's parser and serializer left the module.
+const CEILING_GZIP = 103 * 1024;
 
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 
