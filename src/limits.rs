@@ -8,8 +8,9 @@
 
 /// Bytes of one ruleset JSON document.
 pub const MAX_RULESET_BYTES: usize = 16 * 1024 * 1024;
-/// Nesting depth of the JSON document: the reader refuses the 128th level of arrays and
-/// objects (serde_json's recursion limit), which also bounds the stack the reader uses.
+/// Nesting depth of a JSON document (ruleset, envelope, keyring, context): the reader refuses
+/// the 128th level of arrays and objects (serde_json's recursion limit), which also bounds the
+/// stack the reader uses.
 pub const MAX_JSON_DEPTH: usize = 127;
 /// Flags in one ruleset.
 pub const MAX_FLAGS: usize = 10_000;

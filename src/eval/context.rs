@@ -8,6 +8,8 @@ use crate::eval::words::{same, word, Keyed};
 use crate::eval::ErrorCode;
 use crate::limits::{MAX_CONTEXT_ARRAY_LEN, MAX_CONTEXT_ATTRIBUTES, MAX_CONTEXT_STRING_BYTES};
 
+mod json;
+
 /// Contexts with up to this many attributes (besides the targeting key) are scanned.
 const SCANNED_ATTRIBUTES: usize = 8;
 
@@ -113,11 +115,43 @@ impl Context {
 
     /// Removes an attribute (the same as setting it to `null`).
     pub fn remove(&mut self, name: &str) {
+        self.put(name, None);
+    }
+
+    /// Sets (`Some`) or removes (`None`) an attribute without checking the limits:
+    /// [`checked`](Context::checked) does once all are in.
+    fn put(&mut self, name: &str, value: Option<AttributeValue>) {
         if name == TARGETING_KEY {
-            self.targeting_key = None;
-        } else if let Ok(at) = self.attributes.binary_search_by(|(n, _)| (*n.text).cmp(name)) {
-            self.attributes.remove(at);
+            self.targeting_key = value;
+            return;
         }
+        let found = self.attributes.binary_search_by(|(n, _)| (*n.text).cmp(name));
+        match (found, value) {
+            (Ok(at), Some(value)) => {
+                if let Some(slot) = self.attributes.get_mut(at) {
+                    slot.1 = value;
+                }
+            }
+            (Ok(at), None) => {
+                self.attributes.remove(at);
+            }
+            (Err(at), Some(value)) => self.attributes.insert(at, (Keyed::new(name), value)),
+            (Err(_), None) => {}
+        }
+    }
+
+    /// The context, made invalid if it is over the limits.
+    fn checked(mut self) -> Self {
+        let mut values = self
+            .targeting_key
+            .iter()
+            .chain(self.attributes.iter().map(|(_, v)| v));
+        let within = self.attributes.len() <= MAX_CONTEXT_ATTRIBUTES
+            && values.all(|value| value_within_limits(value, true));
+        if !within {
+            self.problem = Some(ErrorCode::InvalidContext);
+        }
+        self
     }
 
     /// A context that makes every evaluation return `ERROR` with `code`. Host layers use it
@@ -134,12 +168,12 @@ impl Context {
     /// Text that is not JSON gives a context with `PARSE_ERROR`; JSON that is not an object,
     /// or is over the limits, gives `INVALID_CONTEXT`. `null` attributes are absent; values
     /// that are objects, or arrays holding anything but scalars, are ignored (no clause can
-    /// name them).
+    /// name them). A name given twice keeps its last value, as `JSON.parse` and serde_json
+    /// do, and only that value counts towards the limits. Nesting is limited like a ruleset's
+    /// ([`MAX_JSON_DEPTH`](crate::limits::MAX_JSON_DEPTH), serde_json's limit): a value
+    /// nested deeper is `PARSE_ERROR`, even inside an ignored attribute.
     pub fn from_json(text: &str) -> Self {
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(value) => Context::from_json_value(&value),
-            Err(_) => Context::invalid(ErrorCode::ParseError),
-        }
+        json::read(text).unwrap_or_else(|_| Context::invalid(ErrorCode::ParseError))
     }
 
     /// As [`from_json`](Context::from_json), from an already parsed value.

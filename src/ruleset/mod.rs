@@ -4,6 +4,7 @@
 
 pub(crate) mod compile;
 pub(crate) mod json;
+pub(crate) mod json_write;
 mod model;
 pub(crate) mod path;
 mod scan;

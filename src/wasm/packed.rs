@@ -10,9 +10,12 @@
 //!
 //! `src/api.js` (`unpack`) decodes the same layout.
 
-use alloc::vec::Vec;
+use alloc::string::String;
+
+use serde_json::Number;
 
 use crate::limits::{MAX_RULES, MAX_STAGES, MAX_VARIANTS};
+use crate::ruleset::json_write;
 use crate::{ErrorCode, Evaluation, Reason};
 
 const VARIANT_BITS: u32 = 7;
@@ -68,15 +71,29 @@ pub(crate) fn pack(evaluation: &Evaluation<'_>, variant: Option<usize>) -> u32 {
         | optional_index(evaluation.stage, STAGE_BITS) << STAGE_SHIFT
 }
 
-/// The names JS needs to decode the reason and error fields, as `[code, name]` pairs.
-pub(crate) fn names() -> serde_json::Value {
-    let reasons: Vec<_> = REASONS
-        .iter()
-        .map(|r| serde_json::json!([*r as u32, r.as_str()]))
-        .collect();
-    let errors: Vec<_> = ERROR_CODES
-        .iter()
-        .map(|e| serde_json::json!([error_code(Some(*e)), e.as_str()]))
-        .collect();
-    serde_json::json!({ "reasons": reasons, "errors": errors })
+/// Appends the names JS needs to decode the reason and error fields, as JSON:
+/// `{"errors": [[code, name], …], "reasons": [[code, name], …]}`.
+pub(crate) fn names(out: &mut String) {
+    let errors = ERROR_CODES.iter().map(|e| (error_code(Some(*e)), e.as_str()));
+    let reasons = REASONS.iter().map(|r| (*r as u32, r.as_str()));
+    out.push_str("{\"errors\":");
+    pairs(out, errors);
+    out.push_str(",\"reasons\":");
+    pairs(out, reasons);
+    out.push('}');
+}
+
+fn pairs<'a>(out: &mut String, pairs: impl Iterator<Item = (u32, &'a str)>) {
+    out.push('[');
+    for (i, (code, name)) in pairs.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        json_write::number(out, &Number::from(code));
+        out.push(',');
+        json_write::string(out, name);
+        out.push(']');
+    }
+    out.push(']');
 }

@@ -4,14 +4,15 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write;
 
-use serde_json::{json, Value};
+use serde_json::Number;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use super::context::PreparedContext;
 use super::{error, millis, packed};
+use crate::ruleset::json_write::{self as json, string};
 use crate::snapshot::{verify, Accepted, Keyring, Policy, Snapshot, Update};
-use crate::{Context, Evaluation, FlagId, FlagValue};
+use crate::{Context, ErrorCode, Evaluation, FlagId, FlagValue};
 
 /// The host's fixed side of verification: pinned keys, threshold, environment, stale policy.
 #[wasm_bindgen]
@@ -79,21 +80,21 @@ impl LoadedSnapshot {
         let info = self.snapshot.info();
         let mut out = String::with_capacity(128 * ruleset.len() + 512);
         out.push_str("{\"version\":");
-        json(&mut out, &info.version.to_string());
+        string(&mut out, &info.version.to_string());
         out.push_str(",\"issuedAt\":");
-        json_value(&mut out, &Value::from(info.issued_at_ms));
+        json::number(&mut out, &Number::from(info.issued_at_ms));
         out.push_str(",\"expires\":");
-        json_value(&mut out, &Value::from(info.expires_ms));
+        json::number(&mut out, &Number::from(info.expires_ms));
         out.push_str(",\"environment\":");
-        json(&mut out, &info.environment);
+        string(&mut out, &info.environment);
         out.push_str(",\"digest\":");
-        json(&mut out, &hex(&info.digest));
+        string(&mut out, &hex(&info.digest));
         out.push_str(",\"keyIds\":[");
         for (i, id) in info.key_ids.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            json(&mut out, id);
+            string(&mut out, id);
         }
         out.push(']');
         out.push_str(",\"flags\":[");
@@ -103,10 +104,10 @@ impl LoadedSnapshot {
                 out.push(',');
             }
             out.push_str("{\"key\":");
-            json(&mut out, key);
+            string(&mut out, key);
             out.push_str(",\"type\":");
             match ruleset.value_type(id) {
-                Some(value_type) => json(&mut out, value_type.as_str()),
+                Some(value_type) => string(&mut out, value_type.as_str()),
                 None => out.push_str("null"),
             }
             out.push_str(",\"variants\":[");
@@ -114,7 +115,7 @@ impl LoadedSnapshot {
                 if i > 0 {
                     out.push(',');
                 }
-                json(&mut out, name);
+                string(&mut out, name);
             }
             out.push_str("],\"values\":[");
             for (i, (_, value)) in ruleset.variants(id).enumerate() {
@@ -122,15 +123,15 @@ impl LoadedSnapshot {
                     out.push(',');
                 }
                 match value {
-                    FlagValue::Object(object) => json_value(&mut out, object),
-                    FlagValue::String(text) => json(&mut out, text),
-                    other => json_value(&mut out, &other.to_json()),
+                    FlagValue::Object(object) => json::value(&mut out, object),
+                    FlagValue::String(text) => string(&mut out, text),
+                    other => json::value(&mut out, &other.to_json()),
                 }
             }
             out.push_str("]}");
         }
         out.push_str("],\"names\":");
-        json_value(&mut out, &packed::names());
+        packed::names(&mut out);
         out.push('}');
         out
     }
@@ -171,16 +172,42 @@ impl LoadedSnapshot {
     }
 
     /// Everything about one evaluation, as JSON text: the slow path for people and tools.
-    /// The bucket position is a decimal string (a u64 does not fit a JS number).
+    /// The fields of [`Evaluation::details_json`] and the bucket, in name order (as
+    /// serde_json wrote them). The bucket position is a decimal string (a u64 does not fit a
+    /// JS number).
     pub fn explain(&self, flag: u32, context: &PreparedContext, now: f64) -> String {
         let id = flag_id(flag as usize);
         let e = self.snapshot.evaluate_id(id, &context.context, millis(now));
-        let bucket = e.bucket.map(
-            |b| json!({ "position": b.position.to_string(), "exposure": b.exposure, "inside": b.inside }),
-        );
-        let mut fields = e.details_json();
-        fields.insert("bucket".into(), json!(bucket));
-        Value::Object(fields).to_string()
+        let mut out = String::with_capacity(256);
+        out.push_str("{\"bucket\":");
+        match e.bucket {
+            Some(b) => {
+                out.push_str("{\"exposure\":");
+                json::number(&mut out, &Number::from(b.exposure));
+                out.push_str(",\"inside\":");
+                json::boolean(&mut out, b.inside);
+                out.push_str(",\"position\":");
+                string(&mut out, &b.position.to_string());
+                out.push('}');
+            }
+            None => out.push_str("null"),
+        }
+        out.push_str(",\"errorCode\":");
+        optional_string(&mut out, e.error.map(ErrorCode::as_str));
+        out.push_str(",\"failedPrerequisite\":");
+        optional_string(&mut out, e.failed_prerequisite);
+        out.push_str(",\"reason\":");
+        string(&mut out, e.reason.as_str());
+        out.push_str(",\"rule\":");
+        optional_index(&mut out, e.rule);
+        out.push_str(",\"ruleId\":");
+        optional_string(&mut out, e.rule_id);
+        out.push_str(",\"stage\":");
+        optional_index(&mut out, e.stage);
+        out.push_str(",\"variant\":");
+        optional_string(&mut out, e.variant);
+        out.push('}');
+        out
     }
 
     fn fill(&self, context: &Context, now: f64, out: &mut [u32]) {
@@ -207,17 +234,17 @@ fn flag_id(index: usize) -> FlagId {
     FlagId(u32::try_from(index).unwrap_or(u32::MAX))
 }
 
-/// Appends a JSON string literal (serialising a `str` cannot fail).
-fn json(out: &mut String, text: &str) {
-    if let Ok(text) = serde_json::to_string(text) {
-        out.push_str(&text);
+fn optional_string(out: &mut String, text: Option<&str>) {
+    match text {
+        Some(text) => string(out, text),
+        None => out.push_str("null"),
     }
 }
 
-/// Appends a JSON value (serialising a `Value` cannot fail).
-fn json_value(out: &mut String, value: &Value) {
-    if let Ok(text) = serde_json::to_string(value) {
-        out.push_str(&text);
+fn optional_index(out: &mut String, index: Option<usize>) {
+    match index {
+        Some(index) => json::number(out, &Number::from(index)),
+        None => out.push_str("null"),
     }
 }
 

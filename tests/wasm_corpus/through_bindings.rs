@@ -199,3 +199,48 @@ fn a_snapshot_signed_by_another_key_is_refused_with_its_code() {
     assert!(error.is_instance_of::<js_sys::Error>());
     assert_eq!(code_of(&error), "SIGNATURE_INVALID");
 }
+
+/// `explain` returns the core's `details_json` plus the bucket (its position as a decimal
+/// string), with the members in name order as serde_json wrote them before the bindings got
+/// their own JSON writer.
+#[wasm_bindgen_test]
+fn explain_is_the_cores_explanation() {
+    let key = signing_key();
+    let mut explained = 0;
+    for (name, text) in EVALUATION_FILES {
+        let file: Value = serde_json::from_str(text).expect("corpus JSON");
+        let loaded = load(&file["ruleset"], &key);
+        let ruleset =
+            darklaunch::Ruleset::from_json(file["ruleset"].to_string().as_bytes()).expect("compiles");
+        let flags = loaded.catalog["flags"].as_array().expect("flags");
+        for case in file["cases"].as_array().expect("cases") {
+            let context_text = match case.get("context_json") {
+                Some(text) => text.as_str().expect("context_json").to_string(),
+                None => case.get("context").unwrap_or(&json!({})).to_string(),
+            };
+            let (context, core_context) = (
+                PreparedContext::from_json(&context_text),
+                darklaunch::Context::from_json(&context_text),
+            );
+            let now = case_now(case);
+            for (index, flag) in flags.iter().enumerate() {
+                let flag = flag["key"].as_str().expect("key");
+                let e = ruleset.evaluate(flag, &core_context, now);
+                let mut expected = e.details_json();
+                let bucket = e.bucket.map(|b| {
+                    json!({ "position": b.position.to_string(), "exposure": b.exposure, "inside": b.inside })
+                });
+                expected.insert("bucket".into(), json!(bucket));
+                let text = loaded
+                    .snapshot
+                    .explain(u32::try_from(index).expect("fits"), &context, now as f64);
+                let got: serde_json::Map<String, Value> = serde_json::from_str(&text).expect("explain JSON");
+                assert_eq!(got, expected, "{name}: {flag}");
+                let names: Vec<_> = got.keys().collect();
+                assert!(names.is_sorted(), "{name}: {flag}: {text}");
+                explained += 1;
+            }
+        }
+    }
+    assert!(explained >= 1_000, "only {explained} explanations");
+}

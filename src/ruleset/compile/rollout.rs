@@ -12,6 +12,7 @@ use crate::eval::bucket::{
     exact_integer, percent_to_units, SaltedHasher, FULL_EXPOSURE, INCLUSION_KEY, VARIANT_KEY,
 };
 use crate::limits::{MAX_KEY_BYTES, MAX_STAGES, MAX_VARIANTS};
+use crate::ruleset::json_write;
 use crate::ruleset::path::Path;
 use crate::ruleset::{model, AttributeRef, Exposure, Level, Rollout, Stage};
 use crate::time::parse_rfc3339_ms;
@@ -78,7 +79,7 @@ fn units(percent: &Value, path: &Path<'_>) -> Result<u32, Error> {
     percent
         .as_f64()
         .and_then(percent_to_units)
-        .ok_or_else(|| error(ErrorKind::InvalidPercent, path, percent))
+        .ok_or_else(|| error(ErrorKind::InvalidPercent, path, json_write::text(percent)))
 }
 
 /// Variants sorted by name with cumulative bounds `floor(c_i × 2^64 / W)`; the last is 2^64.
@@ -97,7 +98,7 @@ fn split(
             .and_then(exact_integer)
             .and_then(|w| u64::try_from(w).ok())
             .filter(|w| *w <= MAX_WEIGHT_TOTAL)
-            .ok_or_else(|| error(ErrorKind::InvalidWeights, &at, weight))?;
+            .ok_or_else(|| error(ErrorKind::InvalidWeights, &at, json_write::text(weight)))?;
         named.push((name.as_bytes(), id, weight));
     }
     named.sort_unstable_by(|a, b| a.0.cmp(b.0));
