@@ -96,9 +96,9 @@ fn decode_error(e: JsonError) -> Error {
 
 #[derive(Default)]
 struct Compiler {
-    segment_ids: StrTable<String, u32>,
-    flag_ids: StrTable<String, u32>,
-    attribute_ids: StrTable<String, u32>,
+    segment_ids: StrTable<Box<str>, u32>,
+    flag_ids: StrTable<Box<str>, u32>,
+    attribute_ids: StrTable<Box<str>, u32>,
     attributes: Vec<Keyed>,
 }
 
@@ -147,10 +147,10 @@ impl Compiler {
         check_entries(&document.flags, MAX_FLAGS, &flags_path)?;
 
         for (i, (name, _)) in document.segments.0.iter().enumerate() {
-            self.segment_ids.insert(String::from(&**name), index_u32(i));
+            self.segment_ids.insert(Box::from(&**name), index_u32(i));
         }
         for (i, (key, _)) in document.flags.0.iter().enumerate() {
-            self.flag_ids.insert(String::from(&**key), index_u32(i));
+            self.flag_ids.insert(Box::from(&**key), index_u32(i));
         }
 
         let mut segments = Vec::with_capacity(document.segments.0.len());
@@ -192,7 +192,7 @@ impl Compiler {
         }
         let id = index_u32(self.attributes.len());
         self.attributes.push(Keyed::new(name));
-        self.attribute_ids.insert(String::from(name), id);
+        self.attribute_ids.insert(Box::from(name), id);
         Ok(AttributeRef::Named(id))
     }
 
