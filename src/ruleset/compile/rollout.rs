@@ -99,9 +99,12 @@ fn split(
             .and_then(|w| u64::try_from(w).ok())
             .filter(|w| *w <= MAX_WEIGHT_TOTAL)
             .ok_or_else(|| error(ErrorKind::InvalidWeights, &at, &json_write::text(weight)))?;
-        named.push((name.as_bytes(), id, weight));
+        // Kept sorted by name (names are unique) as they come: at most MAX_VARIANTS of
+        // them, and no sort algorithm compiled into the wasm module (~3 KB).
+        let name = name.as_bytes();
+        let at = named.partition_point(|(other, _, _)| *other < name);
+        named.insert(at, (name, id, weight));
     }
-    named.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let total: u64 = named.iter().map(|(_, _, w)| w).sum();
     if total == 0 || total > MAX_WEIGHT_TOTAL {
         return Err(error(
