@@ -4,6 +4,8 @@
 use alloc::string::String;
 use core::fmt;
 
+use crate::text::concat;
+
 /// What went wrong while loading a ruleset. Each kind has a stable [`code`](ErrorKind::code)
 /// that hosts, CI pipelines and the JS layer can match on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -186,21 +188,54 @@ impl Error {
     }
 }
 
+impl Error {
+    /// `CODE at PATH: description (detail)`, the text of `Display` and of the JS error's
+    /// message; the detail and its parentheses only when there is one.
+    pub(crate) fn message(&self) -> String {
+        let mut out = concat(&[
+            self.kind.code(),
+            " at ",
+            &self.path,
+            ": ",
+            self.kind.description(),
+        ]);
+        if !self.detail.is_empty() {
+            out.push_str(" (");
+            out.push_str(&self.detail);
+            out.push(')');
+        }
+        out
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at {}: {}",
-            self.kind.code(),
-            self.path,
-            self.kind.description()
-        )?;
-        if !self.detail.is_empty() {
-            write!(f, " ({})", self.detail)?;
-        }
-        Ok(())
+        f.write_str(&self.message())
     }
 }
 
 #[cfg(feature = "std")]
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::{String, ToString};
+
+    use super::{Error, ErrorKind};
+
+    #[test]
+    fn message_has_the_detail_in_parentheses_only_when_there_is_one() {
+        let with = Error::new(
+            ErrorKind::UnknownVariant,
+            String::from("/flags/a/off"),
+            String::from("x"),
+        );
+        assert_eq!(
+            with.to_string(),
+            "UNKNOWN_VARIANT at /flags/a/off: unknown variant (x)"
+        );
+        let without = Error::new(ErrorKind::Expired, String::from("/expires"), String::new());
+        assert_eq!(without.to_string(), "EXPIRED at /expires: snapshot expired");
+        assert_eq!(without.message(), without.to_string());
+    }
+}

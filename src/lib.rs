@@ -99,6 +99,7 @@ mod eval;
 pub mod limits;
 mod ruleset;
 pub mod snapshot;
+mod text;
 mod time;
 #[cfg(feature = "wasm")]
 pub mod wasm;

@@ -23,8 +23,7 @@ const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
 #[derive(Debug, Default)]
 pub(crate) struct StrTable<K, V = ()> {
     entries: Vec<(K, V)>,
-    /// `tag(hash) | (index + 1)`, or 0 when free.
-    slots: Box<[u64]>,
+    slots: Slots,
 }
 
 impl<K: AsRef<str>, V: Copy> StrTable<K, V> {
@@ -33,7 +32,7 @@ impl<K: AsRef<str>, V: Copy> StrTable<K, V> {
     pub fn with_capacity(capacity: usize) -> Self {
         let mut table = StrTable {
             entries: Vec::with_capacity(capacity),
-            slots: Box::default(),
+            slots: Slots::default(),
         };
         if capacity > 0 {
             table.rebuild(capacity);
@@ -62,40 +61,55 @@ impl<K: AsRef<str>, V: Copy> StrTable<K, V> {
     /// Adds `key` with `value` unless the key is present (its value stays); whether it was
     /// added.
     pub fn insert(&mut self, key: K, value: V) -> bool {
-        if (self.entries.len() + 1) * 4 > self.slots.len() * 3 {
+        if (self.entries.len() + 1) * 4 > self.slots.0.len() * 3 {
             self.rebuild(self.entries.len() + 1);
         }
         let Err(free) = self.find(key.as_ref()) else {
             return false;
         };
-        let Ok(index) = u32::try_from(self.entries.len() + 1) else {
-            return false; // over 4 billion keys: limits.rs caps every table far below
-        };
-        if let Some(slot) = self.slots.get_mut(free) {
-            *slot = tag(hash(key.as_ref().as_bytes())) | u64::from(index);
+        if self.slots.fill(free, key.as_ref(), self.entries.len()) {
             self.entries.push((key, value));
             return true;
         }
         false
     }
 
-    /// The entry index of `key`, or the free slot where it would go. The table is at most
-    /// three quarters full, so the probe meets a free slot within `slots.len()` steps.
     #[inline]
     fn find(&self, key: &str) -> Result<usize, usize> {
+        self.slots
+            .find(key, &|index| self.entries.get(index).map(|(k, _)| k.as_ref()))
+    }
+
+    fn rebuild(&mut self, keys: usize) {
+        self.slots
+            .rebuild(keys, &mut self.entries.iter().map(|(key, _)| key.as_ref()));
+    }
+}
+
+/// The slots and the probing, apart from the entries so that they are compiled once, not
+/// once per key and value type: the entries are reached through a callback, which a lookup
+/// calls only for a slot whose tag matches (once for a hit, almost never for a miss).
+#[derive(Debug, Default)]
+struct Slots(
+    /// `tag(hash) | (index + 1)`, or 0 when free.
+    Box<[u64]>,
+);
+
+impl Slots {
+    /// The entry index of `key` (`key_at` gives the key of an entry index), or the free slot
+    /// where it would go. The table is at most three quarters full, so the probe meets a
+    /// free slot within `slots.len()` steps.
+    #[inline]
+    fn find<'k>(&self, key: &str, key_at: &dyn Fn(usize) -> Option<&'k str>) -> Result<usize, usize> {
         let hash = hash(key.as_bytes());
-        let mask = self.slots.len().wrapping_sub(1);
-        let mut at = start(hash, self.slots.len());
-        for _ in 0..self.slots.len() {
-            match self.slots.get(at) {
+        let mask = self.0.len().wrapping_sub(1);
+        let mut at = start(hash, self.0.len());
+        for _ in 0..self.0.len() {
+            match self.0.get(at) {
                 Some(&0) | None => return Err(at),
                 Some(&slot) if slot & !INDEX == tag(hash) => {
                     let index = (slot & INDEX) as usize - 1;
-                    if self
-                        .entries
-                        .get(index)
-                        .is_some_and(|(k, _)| same(k.as_ref(), key))
-                    {
+                    if key_at(index).is_some_and(|k| same(k, key)) {
                         return Ok(index);
                     }
                 }
@@ -106,19 +120,31 @@ impl<K: AsRef<str>, V: Copy> StrTable<K, V> {
         Err(usize::MAX)
     }
 
+    /// Points the free slot `at` to entry `index`, the entry of `key`; whether it could.
+    fn fill(&mut self, at: usize, key: &str, index: usize) -> bool {
+        let Ok(index) = u32::try_from(index + 1) else {
+            return false; // over 4 billion keys: limits.rs caps every table far below
+        };
+        let Some(slot) = self.0.get_mut(at) else {
+            return false;
+        };
+        *slot = tag(hash(key.as_bytes())) | u64::from(index);
+        true
+    }
+
     /// Resizes the slots for `keys` keys (a power of two, at least 8 and 4/3 of the keys) and
-    /// places every entry again.
-    fn rebuild(&mut self, keys: usize) {
+    /// places every entry again, `entries` in index order.
+    fn rebuild(&mut self, keys: usize, entries: &mut dyn Iterator<Item = &str>) {
         let size = (keys.saturating_mul(4) / 3 + 1).max(8).next_power_of_two();
-        self.slots = alloc::vec![0; size].into_boxed_slice();
+        self.0 = alloc::vec![0; size].into_boxed_slice();
         let mask = size - 1;
-        for (i, (key, _)) in self.entries.iter().enumerate() {
-            let hash = hash(key.as_ref().as_bytes());
+        for (i, key) in entries.enumerate() {
+            let hash = hash(key.as_bytes());
             let mut at = start(hash, size);
-            while self.slots.get(at).is_some_and(|slot| *slot != 0) {
+            while self.0.get(at).is_some_and(|slot| *slot != 0) {
                 at = (at + 1) & mask;
             }
-            if let (Some(slot), Ok(index)) = (self.slots.get_mut(at), u32::try_from(i + 1)) {
+            if let (Some(slot), Ok(index)) = (self.0.get_mut(at), u32::try_from(i + 1)) {
                 *slot = tag(hash) | u64::from(index);
             }
         }
@@ -180,7 +206,7 @@ mod tests {
     fn inserts_get_and_refuse_repeats() {
         let mut table = StrTable::with_capacity(0);
         assert!(!table.contains(""));
-        assert_eq!(table.slots.len(), 0);
+        assert_eq!(table.slots.0.len(), 0);
         assert!(table.insert("a", 1));
         assert!(table.insert("", 2));
         assert!(!table.insert("a", 3));
@@ -200,7 +226,7 @@ mod tests {
             assert_eq!(table.get(&format!("u-{i:06}")), Some(i));
             assert!(!table.contains(&format!("v-{i:06}")));
         }
-        assert!(table.slots.len() * 3 >= 4 * table.entries.len());
+        assert!(table.slots.0.len() * 3 >= 4 * table.entries.len());
     }
 
     #[test]

@@ -8,7 +8,6 @@
 //! error positions (`line L column C`, the column of the offending byte, 1-based).
 
 use alloc::borrow::Cow;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -17,6 +16,7 @@ use core::str::FromStr;
 use serde_json::{Map, Number, Value};
 
 use crate::limits::MAX_JSON_DEPTH;
+use crate::text::{concat, push_decimal};
 
 /// Why a document was refused, and where.
 #[derive(Debug)]
@@ -31,13 +31,22 @@ pub(crate) struct JsonError {
 impl JsonError {
     /// `line L column C`, the path of INVALID_JSON and INVALID_FORMAT errors.
     pub fn position(&self) -> String {
-        format!("line {} column {}", self.line, self.column)
+        let mut out = String::from("line ");
+        push_decimal(&mut out, self.line as u64);
+        out.push_str(" column ");
+        push_decimal(&mut out, self.column as u64);
+        out
+    }
+
+    /// `MESSAGE at line L column C`, the detail of the load error.
+    pub fn describe(&self) -> String {
+        concat(&[&self.message, " at ", &self.position()])
     }
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at line {} column {}", self.message, self.line, self.column)
+        f.write_str(&self.describe())
     }
 }
 
@@ -267,7 +276,7 @@ impl<'a> Reader<'a> {
                 while let Some(key) = self.next_key(&mut first)? {
                     let value = self.value(duplicates)?;
                     if duplicates == Duplicates::Refuse && object.contains_key(&*key) {
-                        return Err(self.data(format!("duplicate key `{key}`")));
+                        return Err(self.data(concat(&["duplicate key `", &key, "`"])));
                     }
                     object.insert(key.into_owned(), value);
                 }
@@ -335,7 +344,7 @@ impl<'a> Reader<'a> {
                 return e;
             }
         }
-        let e = self.data(format!("invalid type: {found}, expected {expected}"));
+        let e = self.data(concat(&["invalid type: ", found, ", expected ", expected]));
         self.pos = start;
         e
     }
@@ -571,10 +580,10 @@ fn read_fields<'a>(
     let mut first = true;
     while let Some(key) = reader.next_key(&mut first)? {
         let Some(i) = fields.iter().position(|field| *field == key) else {
-            return Err(reader.data(format!("unknown field `{key}`")));
+            return Err(reader.data(concat(&["unknown field `", &key, "`"])));
         };
         if seen & (1 << i) != 0 {
-            return Err(reader.data(format!("duplicate field `{key}`")));
+            return Err(reader.data(concat(&["duplicate field `", &key, "`"])));
         }
         seen |= 1 << i;
         member(reader, i)?;
@@ -584,7 +593,7 @@ fn read_fields<'a>(
 
 /// A required field's value, or the error serde gives when it is missing.
 pub(crate) fn need<T>(reader: &Reader<'_>, value: Option<T>, name: &str) -> Result<T, JsonError> {
-    value.ok_or_else(|| reader.data(format!("missing field `{name}`")))
+    value.ok_or_else(|| reader.data(concat(&["missing field `", name, "`"])))
 }
 
 /// A JSON array, each element read by `element`.

@@ -3,9 +3,10 @@
 //! and the values quoted in compile errors.
 
 use alloc::string::String;
-use core::fmt::Write;
 
 use serde_json::{Number, Value};
+
+use crate::text::push_decimal;
 
 /// Appends `text` as a JSON string, escaped as serde_json escapes it: `"`, `\` and the
 /// control characters, the common ones by name (`\n`), the others as `\u00XX`.
@@ -39,14 +40,23 @@ pub(crate) fn string(out: &mut String, text: &str) {
 }
 
 /// A digit of lowercase hexadecimal, `n < 16`.
-fn hex_digit(n: u8) -> char {
+pub(crate) fn hex_digit(n: u8) -> char {
     char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 })
 }
 
 /// Appends a number as serde_json writes it (integers as they are, floats shortest
-/// round-trip).
+/// round-trip). Integers by hand and floats through serde_json's own writer: `{}` would keep
+/// core::fmt's machinery in the wasm module.
 pub(crate) fn number(out: &mut String, number: &Number) {
-    let _ = write!(out, "{number}");
+    if let Some(n) = number.as_u64() {
+        push_decimal(out, n);
+    } else if let Some(n) = number.as_i64() {
+        out.push('-');
+        push_decimal(out, n.unsigned_abs());
+    } else {
+        // Writing a finite float (a `Number` holds no other) cannot fail.
+        out.push_str(&serde_json::to_string(number).unwrap_or_default());
+    }
 }
 
 /// Appends `true` or `false`.

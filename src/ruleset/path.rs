@@ -2,7 +2,8 @@
 //! into a string when an error needs one.
 
 use alloc::string::String;
-use core::fmt::Write;
+
+use crate::text::push_decimal;
 
 #[derive(Clone, Copy)]
 pub(crate) enum Path<'a> {
@@ -42,7 +43,8 @@ impl<'a> Path<'a> {
             }
             Path::Index(parent, index) => {
                 parent.render_into(out);
-                let _ = write!(out, "/{index}");
+                out.push('/');
+                push_decimal(out, *index as u64);
             }
         }
     }

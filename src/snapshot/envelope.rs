@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 use crate::error::{Error, ErrorKind};
 use crate::limits::{MAX_ENVELOPE_BYTES, MAX_KEY_BYTES, MAX_SIGNATURES};
 use crate::ruleset::json::{array, fields, need, optional, JsonError, Reader};
+use crate::text::{concat, decimal};
 
 /// The only payload type darklaunch signs and accepts.
 pub const PAYLOAD_TYPE: &str = "application/vnd.darklaunch.snapshot.v1+json";
@@ -179,18 +180,20 @@ impl Envelope {
             return Err(Error::new(
                 ErrorKind::EnvelopeTooLarge,
                 String::new(),
-                alloc::format!("{} bytes", bytes.len()),
+                concat(&[&decimal(bytes.len() as u64), " bytes"]),
             ));
         }
-        let wire = read_envelope(bytes).map_err(|e| malformed(alloc::format!("{e}")))?;
+        let wire = read_envelope(bytes).map_err(|e| malformed(e.describe()))?;
         if wire.signatures.is_empty() || wire.signatures.len() > MAX_SIGNATURES {
             return Err(Error::new(
                 ErrorKind::SignatureCount,
                 String::from("/signatures"),
-                alloc::format!(
-                    "{} signatures (1 to {MAX_SIGNATURES} allowed)",
-                    wire.signatures.len()
-                ),
+                concat(&[
+                    &decimal(wire.signatures.len() as u64),
+                    " signatures (1 to ",
+                    &decimal(MAX_SIGNATURES as u64),
+                    " allowed)",
+                ]),
             ));
         }
         let payload = decode_base64(&wire.payload).ok_or_else(|| malformed("payload is not base64"))?;
@@ -230,12 +233,15 @@ impl Envelope {
 /// DSSE's pre-authentication encoding, the bytes an Ed25519 signature covers:
 /// `"DSSEv1" SP len(type) SP type SP len(body) SP body`, lengths in ASCII decimal.
 pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let header = alloc::format!(
-        "DSSEv1 {} {} {} ",
-        payload_type.len(),
+    let header = concat(&[
+        "DSSEv1 ",
+        &decimal(payload_type.len() as u64),
+        " ",
         payload_type,
-        payload.len()
-    );
+        " ",
+        &decimal(payload.len() as u64),
+        " ",
+    ]);
     let mut message = Vec::with_capacity(header.len() + payload.len());
     message.extend_from_slice(header.as_bytes());
     message.extend_from_slice(payload);

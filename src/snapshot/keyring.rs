@@ -3,7 +3,7 @@
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
-use alloc::format;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -14,6 +14,7 @@ use crate::limits::{MAX_KEYS, MAX_KEY_BYTES};
 use crate::ruleset::json::{entries, fields, need, optional, JsonError, Reader};
 use crate::ruleset::path::Path;
 use crate::snapshot::envelope::decode_base64;
+use crate::text::{concat, decimal};
 
 /// Trusted public keys by id, and the signature threshold (default 1).
 #[derive(Clone, Debug, Default)]
@@ -89,7 +90,13 @@ impl Keyring {
             return Err(Error::new(
                 ErrorKind::KeyRejected,
                 String::from("/threshold"),
-                format!("threshold {threshold} with {} keys", self.keys.len()),
+                concat(&[
+                    "threshold ",
+                    &decimal(threshold as u64),
+                    " with ",
+                    &decimal(self.keys.len() as u64),
+                    " keys",
+                ]),
             ));
         }
         self.threshold = threshold;
@@ -99,8 +106,13 @@ impl Keyring {
     /// Builds a keyring from the JSON keyring file format:
     /// `{"keys": {"ID": "base64 public key", ...}, "threshold": 1}`.
     pub fn from_json(bytes: &[u8]) -> Result<Keyring, Error> {
-        let (keys, threshold) = read_file(bytes)
-            .map_err(|e| Error::new(ErrorKind::KeyRejected, String::new(), format!("keyring: {e}")))?;
+        let (keys, threshold) = read_file(bytes).map_err(|e| {
+            Error::new(
+                ErrorKind::KeyRejected,
+                String::new(),
+                concat(&["keyring: ", &e.describe()]),
+            )
+        })?;
         let mut keyring = Keyring::new();
         for (id, key) in &keys {
             keyring.add_base64(id, key)?;

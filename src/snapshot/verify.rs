@@ -3,7 +3,7 @@
 //! compiled ruleset is handed to the host.
 
 use alloc::boxed::Box;
-use alloc::format;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -16,6 +16,7 @@ use crate::ruleset::compile::{compile, decode};
 use crate::ruleset::{FlagId, Ruleset};
 use crate::snapshot::envelope::{pae, Envelope, PAYLOAD_TYPE};
 use crate::snapshot::keyring::Keyring;
+use crate::text::{concat, decimal};
 use crate::time::parse_rfc3339_ms;
 
 /// Default tolerance for a publisher's clock running ahead of the host's: 5 minutes.
@@ -182,10 +183,13 @@ pub fn verify(bytes: &[u8], keyring: &Keyring, policy: &Policy<'_>) -> Result<Up
             "/environment",
             // Plain quotes, not `{:?}`: Debug's escaping would pull Unicode tables into the
             // wasm module for a message meant for people.
-            format!(
-                "snapshot is for \"{environment}\", this host is \"{}\"",
-                policy.environment
-            ),
+            concat(&[
+                "snapshot is for \"",
+                environment,
+                "\", this host is \"",
+                policy.environment,
+                "\"",
+            ]),
         ));
     }
     if issued_at > policy.now_ms.saturating_add(policy.max_clock_skew_ms) {
@@ -204,7 +208,12 @@ pub fn verify(bytes: &[u8], keyring: &Keyring, policy: &Policy<'_>) -> Result<Up
             return Err(fail(
                 ErrorKind::Rollback,
                 "/version",
-                format!("version {version} is older than the accepted {}", last.version),
+                concat(&[
+                    "version ",
+                    &decimal(version),
+                    " is older than the accepted ",
+                    &decimal(last.version),
+                ]),
             ));
         }
         if version == last.version {
@@ -214,7 +223,11 @@ pub fn verify(bytes: &[u8], keyring: &Keyring, policy: &Policy<'_>) -> Result<Up
             return Err(fail(
                 ErrorKind::VersionConflict,
                 "/version",
-                format!("version {version} was already accepted with other contents"),
+                concat(&[
+                    "version ",
+                    &decimal(version),
+                    " was already accepted with other contents",
+                ]),
             ));
         }
     }
@@ -265,11 +278,12 @@ fn verified_keys(envelope: &Envelope, keyring: &Keyring) -> Result<Vec<Box<str>>
         return Err(fail(
             ErrorKind::ThresholdNotMet,
             "/signatures",
-            format!(
-                "{} of {} required trusted keys signed",
-                verified.len(),
-                keyring.threshold()
-            ),
+            concat(&[
+                &decimal(verified.len() as u64),
+                " of ",
+                &decimal(keyring.threshold() as u64),
+                " required trusted keys signed",
+            ]),
         ));
     }
     Ok(verified.into_iter().map(|(_, id)| id).collect())

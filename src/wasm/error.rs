@@ -1,7 +1,5 @@
 //! Load errors as JS `Error`s carrying the stable `code`, the `path` and the `detail`.
 
-use alloc::string::ToString;
-
 use wasm_bindgen::JsValue;
 
 use crate::Error;
@@ -9,7 +7,7 @@ use crate::Error;
 /// `new Error(message)` with `code`, `path` and `detail` properties; `api.js` turns it into a
 /// `SnapshotError`.
 pub(crate) fn to_js(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
+    let js = js_sys::Error::new(&error.message());
     for (name, value) in [
         ("code", error.code()),
         ("path", error.path()),

@@ -1,8 +1,7 @@
 //! Loading (verify + compile) and evaluating a snapshot by flag index.
 
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write;
 
 use serde_json::Number;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -12,6 +11,7 @@ use super::context::PreparedContext;
 use super::{error, millis, packed};
 use crate::ruleset::json_write::{self as json, string};
 use crate::snapshot::{verify, Accepted, Keyring, Policy, Snapshot, Update};
+use crate::text::decimal;
 use crate::{Context, ErrorCode, Evaluation, FlagId, FlagValue};
 
 /// The host's fixed side of verification: pinned keys, threshold, environment, stale policy.
@@ -80,7 +80,7 @@ impl LoadedSnapshot {
         let info = self.snapshot.info();
         let mut out = String::with_capacity(128 * ruleset.len() + 512);
         out.push_str("{\"version\":");
-        string(&mut out, &info.version.to_string());
+        string(&mut out, &decimal(info.version));
         out.push_str(",\"issuedAt\":");
         json::number(&mut out, &Number::from(info.issued_at_ms));
         out.push_str(",\"expires\":");
@@ -187,7 +187,7 @@ impl LoadedSnapshot {
                 out.push_str(",\"inside\":");
                 json::boolean(&mut out, b.inside);
                 out.push_str(",\"position\":");
-                string(&mut out, &b.position.to_string());
+                string(&mut out, &decimal(b.position));
                 out.push('}');
             }
             None => out.push_str("null"),
@@ -251,7 +251,8 @@ fn optional_index(out: &mut String, index: Option<usize>) {
 fn hex(bytes: &[u8]) -> String {
     let mut text = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        let _ = write!(text, "{byte:02x}");
+        text.push(json::hex_digit(byte >> 4));
+        text.push(json::hex_digit(byte & 0xf));
     }
     text
 }

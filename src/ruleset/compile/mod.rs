@@ -8,10 +8,8 @@ mod condition;
 mod rollout;
 
 use alloc::boxed::Box;
-use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Display;
 
 use serde_json::Value;
 
@@ -28,10 +26,11 @@ use crate::ruleset::{
     model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, Serve, ValueType,
     Variant, VariantId, SCHEMA,
 };
+use crate::text::{concat, decimal};
 use crate::time::{parse_date, parse_rfc3339_ms};
 
-pub(crate) fn error(kind: ErrorKind, path: &Path<'_>, detail: impl Display) -> Error {
-    Error::new(kind, path.render(), detail.to_string())
+pub(crate) fn error(kind: ErrorKind, path: &Path<'_>, detail: &str) -> Error {
+    Error::new(kind, path.render(), String::from(detail))
 }
 
 impl Ruleset {
@@ -55,7 +54,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
         return Err(error(
             ErrorKind::TooLarge,
             &Path::Root,
-            format!("{} bytes", bytes.len()),
+            &concat(&[&decimal(bytes.len() as u64), " bytes"]),
         ));
     }
     let document = match model::Document::read(bytes) {
@@ -92,14 +91,14 @@ fn decode_error(e: JsonError) -> Error {
     } else {
         ErrorKind::InvalidFormat
     };
-    Error::new(kind, e.position(), e.to_string())
+    Error::new(kind, e.position(), e.describe())
 }
 
 #[derive(Default)]
 struct Compiler {
-    segment_ids: StrTable<String, u32>,
-    flag_ids: StrTable<String, u32>,
-    attribute_ids: StrTable<String, u32>,
+    segment_ids: StrTable<Box<str>, u32>,
+    flag_ids: StrTable<Box<str>, u32>,
+    attribute_ids: StrTable<Box<str>, u32>,
     attributes: Vec<Keyed>,
 }
 
@@ -118,7 +117,7 @@ fn check_entries<V>(entries: &model::Entries<V>, max: usize, path: &Path<'_>) ->
         return Err(error(
             ErrorKind::LimitExceeded,
             path,
-            format!("more than {max} entries"),
+            &concat(&["more than ", &decimal(max as u64), " entries"]),
         ));
     }
     let mut seen = StrTable::with_capacity(entries.0.len());
@@ -148,10 +147,10 @@ impl Compiler {
         check_entries(&document.flags, MAX_FLAGS, &flags_path)?;
 
         for (i, (name, _)) in document.segments.0.iter().enumerate() {
-            self.segment_ids.insert(String::from(&**name), index_u32(i));
+            self.segment_ids.insert(Box::from(&**name), index_u32(i));
         }
         for (i, (key, _)) in document.flags.0.iter().enumerate() {
-            self.flag_ids.insert(String::from(&**key), index_u32(i));
+            self.flag_ids.insert(Box::from(&**key), index_u32(i));
         }
 
         let mut segments = Vec::with_capacity(document.segments.0.len());
@@ -193,7 +192,7 @@ impl Compiler {
         }
         let id = index_u32(self.attributes.len());
         self.attributes.push(Keyed::new(name));
-        self.attribute_ids.insert(String::from(name), id);
+        self.attribute_ids.insert(Box::from(name), id);
         Ok(AttributeRef::Named(id))
     }
 

@@ -1,7 +1,6 @@
 //! Compiling rollouts: weights to cumulative bounds, percents to exposure units, stages
 //! checked for order and for exposure that shrinks without an explicit rollback.
 
-use alloc::format;
 use alloc::vec::Vec;
 
 use serde_json::Value;
@@ -15,6 +14,7 @@ use crate::limits::{MAX_KEY_BYTES, MAX_STAGES, MAX_VARIANTS};
 use crate::ruleset::json_write;
 use crate::ruleset::path::Path;
 use crate::ruleset::{model, AttributeRef, Exposure, Level, Rollout, Stage};
+use crate::text::{concat, decimal};
 use crate::time::parse_rfc3339_ms;
 
 /// The largest total of weights: one in a million is the finest split.
@@ -79,7 +79,7 @@ fn units(percent: &Value, path: &Path<'_>) -> Result<u32, Error> {
     percent
         .as_f64()
         .and_then(percent_to_units)
-        .ok_or_else(|| error(ErrorKind::InvalidPercent, path, json_write::text(percent)))
+        .ok_or_else(|| error(ErrorKind::InvalidPercent, path, &json_write::text(percent)))
 }
 
 /// Variants sorted by name with cumulative bounds `floor(c_i × 2^64 / W)`; the last is 2^64.
@@ -98,13 +98,20 @@ fn split(
             .and_then(exact_integer)
             .and_then(|w| u64::try_from(w).ok())
             .filter(|w| *w <= MAX_WEIGHT_TOTAL)
-            .ok_or_else(|| error(ErrorKind::InvalidWeights, &at, json_write::text(weight)))?;
-        named.push((name.as_bytes(), id, weight));
+            .ok_or_else(|| error(ErrorKind::InvalidWeights, &at, &json_write::text(weight)))?;
+        // Kept sorted by name (names are unique) as they come: at most MAX_VARIANTS of
+        // them, and no sort algorithm compiled into the wasm module (~3 KB).
+        let name = name.as_bytes();
+        let at = named.partition_point(|(other, _, _)| *other < name);
+        named.insert(at, (name, id, weight));
     }
-    named.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let total: u64 = named.iter().map(|(_, _, w)| w).sum();
     if total == 0 || total > MAX_WEIGHT_TOTAL {
-        return Err(error(ErrorKind::InvalidWeights, path, format!("total {total}")));
+        return Err(error(
+            ErrorKind::InvalidWeights,
+            path,
+            &concat(&["total ", &decimal(total)]),
+        ));
     }
     let mut cumulative = 0u64;
     Ok(named
