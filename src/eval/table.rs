@@ -2,11 +2,12 @@
 //! segment keys, long `in` lists, and the compiler's name tables.
 //!
 //! Open addressing with linear probing over a power-of-two array of slots, at most three
-//! quarters full, so probes stay short and always end. A slot holds one plus an index into the
-//! entries (0: free) and 32 bits of the key's hash, so a probe passes other keys
-//! without reading them (a miss in a large segment then costs one or two memory reads). It replaces hashbrown, whose generic code was ~9 KB of the wasm module, and hashes
-//! with 64-bit multiplies over 8-byte words ([`word`]), which wasm has natively (foldhash
-//! multiplies in 128 bits, emulated there).
+//! quarters full, so probes stay short and always end. A slot holds one plus an index into
+//! the entries (0: free) and 32 bits of the key's hash, so a probe passes other keys without
+//! reading them (a miss in a large segment then costs one or two memory reads). It replaces
+//! hashbrown, whose generic code was ~9 KB of the wasm module, and hashes with 64-bit
+//! multiplies over 8-byte words ([`word`]), which wasm has natively (foldhash multiplies in
+//! 128 bits, emulated there).
 //!
 //! The hash has no per-process seed. Every key inserted comes from a ruleset (signed, for a
 //! host serving traffic); requests only look keys up, so they cannot make a table degrade.
