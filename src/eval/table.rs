@@ -65,10 +65,11 @@ impl<K: AsRef<str>, V: Copy> StrTable<K, V> {
         if (self.entries.len() + 1) * 4 > self.slots.0.len() * 3 {
             self.rebuild(self.entries.len() + 1);
         }
-        let Err(free) = self.find(key.as_ref()) else {
+        let hash = hash(key.as_ref().as_bytes());
+        let Err(free) = self.slots.find(hash, key.as_ref(), &|index| self.key_at(index)) else {
             return false;
         };
-        if self.slots.fill(free, key.as_ref(), self.entries.len()) {
+        if self.slots.fill(free, hash, self.entries.len()) {
             self.entries.push((key, value));
             return true;
         }
@@ -78,7 +79,11 @@ impl<K: AsRef<str>, V: Copy> StrTable<K, V> {
     #[inline]
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.slots
-            .find(key, &|index| self.entries.get(index).map(|(k, _)| k.as_ref()))
+            .find(hash(key.as_bytes()), key, &|index| self.key_at(index))
+    }
+
+    fn key_at(&self, index: usize) -> Option<&str> {
+        self.entries.get(index).map(|(k, _)| k.as_ref())
     }
 
     fn rebuild(&mut self, keys: usize) {
@@ -97,12 +102,16 @@ struct Slots(
 );
 
 impl Slots {
-    /// The entry index of `key` (`key_at` gives the key of an entry index), or the free slot
-    /// where it would go. The table is at most three quarters full, so the probe meets a
-    /// free slot within `slots.len()` steps.
+    /// The entry index of `key` (whose hash is `hash`; `key_at` gives the key of an entry
+    /// index), or the free slot where it would go. The table is at most three quarters full,
+    /// so the probe meets a free slot within `slots.len()` steps.
     #[inline]
-    fn find<'k>(&self, key: &str, key_at: &dyn Fn(usize) -> Option<&'k str>) -> Result<usize, usize> {
-        let hash = hash(key.as_bytes());
+    fn find<'k>(
+        &self,
+        hash: u64,
+        key: &str,
+        key_at: &dyn Fn(usize) -> Option<&'k str>,
+    ) -> Result<usize, usize> {
         let mask = self.0.len().wrapping_sub(1);
         let mut at = start(hash, self.0.len());
         for _ in 0..self.0.len() {
@@ -121,15 +130,15 @@ impl Slots {
         Err(usize::MAX)
     }
 
-    /// Points the free slot `at` to entry `index`, the entry of `key`; whether it could.
-    fn fill(&mut self, at: usize, key: &str, index: usize) -> bool {
+    /// Points the free slot `at` to entry `index`, whose key hashes to `hash`; whether it could.
+    fn fill(&mut self, at: usize, hash: u64, index: usize) -> bool {
         let Ok(index) = u32::try_from(index + 1) else {
             return false; // over 4 billion keys: limits.rs caps every table far below
         };
         let Some(slot) = self.0.get_mut(at) else {
             return false;
         };
-        *slot = tag(hash(key.as_bytes())) | u64::from(index);
+        *slot = tag(hash) | u64::from(index);
         true
     }
 

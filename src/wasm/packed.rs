@@ -12,10 +12,9 @@
 
 use alloc::string::String;
 
-use serde_json::Number;
-
 use crate::limits::{MAX_RULES, MAX_STAGES, MAX_VARIANTS};
 use crate::ruleset::json_write;
+use crate::text::push_decimal;
 use crate::{ErrorCode, Evaluation, Reason};
 
 const VARIANT_BITS: u32 = 7;
@@ -90,7 +89,7 @@ fn pairs<'a>(out: &mut String, pairs: impl Iterator<Item = (u32, &'a str)>) {
             out.push(',');
         }
         out.push('[');
-        json_write::number(out, &Number::from(code));
+        push_decimal(out, u64::from(code));
         out.push(',');
         json_write::string(out, name);
         out.push(']');
