@@ -5,7 +5,7 @@
 //      keeps the library an rlib everywhere else (the no_std check, native builds).
 //   2. wasm-bindgen --target web: the ES-module glue. The CLI must be exactly the version of
 //      the `wasm-bindgen` crate in Cargo.toml, or the generated imports do not match.
-//   3. wasm-opt -Oz from npm's binaryen (Debian's binaryen 108 breaks wasm-bindgen output).
+//   3. wasm-opt -Oz --low-memory-unused from npm's binaryen (Debian's binaryen 108 breaks wasm-bindgen output).
 //   4. pkg/ assembled from pkg-template/: package.json (version from Cargo.toml), types,
 //      README, the shared API, the per-runtime entry points, the OpenFeature providers
 //      and src/build-info.js.
@@ -56,7 +56,10 @@ for (const name of readdirSync(join(out, 'wasm'))) {
   if (name.endsWith('.d.ts')) rmSync(join(out, 'wasm', name));
 }
 const wasm = join(out, 'wasm/darklaunch_bg.wasm');
-run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--strip-debug', '--strip-producers', wasm, '-o', wasm]);
+// --low-memory-unused: nothing lives in the first 1 KiB of linear memory (Rust puts the
+// stack below the data, growing down from 1 MiB), so constant offsets fold into loads and
+// stores (-0.6 KiB gzipped).
+run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--low-memory-unused', '--strip-debug', '--strip-producers', wasm, '-o', wasm]);
 
 const cargoToml = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const version = /^version\s*=\s*"([^"]+)"/m.exec(cargoToml)?.[1];
