@@ -62,9 +62,11 @@ lint-wasm:
 	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm --lib --test wasm_corpus -- -D warnings
 	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features wasm-module --lib -- -D warnings
 
-# --features cli adds the darklaunch binary and tests/cli.rs (which needs node and openssl).
+# --features cli adds the darklaunch binary and tests/cli.rs (which needs node and openssl);
+# --features wasm the unit tests of the bindings (src/wasm/), which also build natively.
 test-rust:
 	$(CARGO) test --features cli --all-targets
+	$(CARGO) test --lib --features wasm wasm::
 	$(CARGO) test --doc
 
 # The core must build with core + alloc only.

@@ -114,5 +114,5 @@ pub mod bucket {
 
 pub use error::{Error, ErrorKind};
 pub use eval::{AttributeValue, Bucket, Context, ErrorCode, Evaluation, Reason, TARGETING_KEY};
-pub use ruleset::{FlagId, FlagValue, Metadata, Ruleset, ValueType, SCHEMA};
+pub use ruleset::{FlagId, FlagValue, JsonText, Metadata, Ruleset, ValueType, SCHEMA};
 pub use time::{parse_date, parse_rfc3339_ms};

@@ -13,10 +13,14 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::str::FromStr;
 
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
 
 use crate::limits::MAX_JSON_DEPTH;
 use crate::text::{concat, push_decimal};
+
+mod literal;
+
+pub(crate) use literal::{Kind, Literal};
 
 /// Why a document was refused, and where.
 #[derive(Debug)]
@@ -50,8 +54,8 @@ impl fmt::Display for JsonError {
     }
 }
 
-/// Duplicate keys inside a value: refused (variant values) or the last one kept (like
-/// serde_json's own `Value`).
+/// Duplicate keys inside a value: refused (variant values) or allowed (the last one counts,
+/// as in serde_json's `Value` and `JSON.parse`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Duplicates {
     Refuse,
@@ -241,8 +245,8 @@ impl<'a> Reader<'a> {
     /// A boolean value.
     pub fn boolean(&mut self) -> Result<bool, JsonError> {
         match self.peek() {
-            Some(b't') => self.literal(b"true").map(|()| true),
-            Some(b'f') => self.literal(b"false").map(|()| false),
+            Some(b't') => self.keyword(b"true").map(|()| true),
+            Some(b'f') => self.keyword(b"false").map(|()| false),
             _ => Err(self.unexpected("a boolean")),
         }
     }
@@ -261,67 +265,14 @@ impl<'a> Reader<'a> {
     /// `null` (consumed, giving `true`) or any other value (not consumed).
     pub fn null(&mut self) -> Result<bool, JsonError> {
         match self.peek() {
-            Some(b'n') => self.literal(b"null").map(|()| true),
+            Some(b'n') => self.keyword(b"null").map(|()| true),
             _ => Ok(false),
-        }
-    }
-
-    /// Any value, as serde_json's `Value`.
-    pub fn value(&mut self, duplicates: Duplicates) -> Result<Value, JsonError> {
-        match self.peek() {
-            Some(b'{') => {
-                self.enter()?;
-                let mut object = Map::new();
-                let mut first = true;
-                while let Some(key) = self.next_key(&mut first)? {
-                    let value = self.value(duplicates)?;
-                    if duplicates == Duplicates::Refuse && object.contains_key(&*key) {
-                        return Err(self.data(concat(&["duplicate key `", &key, "`"])));
-                    }
-                    object.insert(key.into_owned(), value);
-                }
-                Ok(Value::Object(object))
-            }
-            Some(b'[') => {
-                self.enter()?;
-                let mut items = Vec::new();
-                let mut first = true;
-                while self.next_element(&mut first)? {
-                    items.push(self.value(duplicates)?);
-                }
-                Ok(Value::Array(items))
-            }
-            Some(b'"') => Ok(Value::String(self.string_token()?.into_owned())),
-            Some(b't' | b'f') => self.boolean().map(Value::Bool),
-            Some(b'n') => self.literal(b"null").map(|()| Value::Null),
-            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
-            Some(_) => Err(self.syntax("expected value")),
-            None => Err(self.eof("EOF while parsing a value")),
         }
     }
 
     /// Reads and drops any value: only its well-formedness matters.
     pub fn skip(&mut self) -> Result<(), JsonError> {
-        match self.peek() {
-            Some(b'{') => {
-                self.enter()?;
-                let mut first = true;
-                while self.next_key(&mut first)?.is_some() {
-                    self.skip()?;
-                }
-                Ok(())
-            }
-            Some(b'[') => {
-                self.enter()?;
-                let mut first = true;
-                while self.next_element(&mut first)? {
-                    self.skip()?;
-                }
-                Ok(())
-            }
-            Some(b'"') => self.string_token().map(drop),
-            _ => self.value(Duplicates::KeepLast).map(drop),
-        }
+        self.kind(Duplicates::KeepLast).map(drop)
     }
 
     /// The wrong kind of value where `expected` was wanted. A token that is not JSON at all
@@ -349,7 +300,7 @@ impl<'a> Reader<'a> {
         e
     }
 
-    fn literal(&mut self, word: &'static [u8]) -> Result<(), JsonError> {
+    fn keyword(&mut self, word: &'static [u8]) -> Result<(), JsonError> {
         for &expected in word {
             match self.bytes.get(self.pos) {
                 Some(&b) if b == expected => self.pos += 1,
@@ -686,23 +637,30 @@ mod tests {
         }
     }
 
-    fn value(text: &str) -> Result<Value, JsonError> {
+    fn value(text: &str) -> Result<Kind<'_>, JsonError> {
         let mut reader = Reader::new(text.as_bytes());
-        let value = reader.value(Duplicates::Refuse)?;
+        let literal = reader.literal(Duplicates::Refuse)?;
         reader.end()?;
-        Ok(value)
+        Ok(literal.kind)
+    }
+
+    fn number(text: &str) -> Result<Number, JsonError> {
+        let mut reader = Reader::new(text.as_bytes());
+        let number = reader.number()?;
+        reader.end()?;
+        Ok(number)
     }
 
     #[test]
     fn numbers_read_as_serde_json_reads_them() {
-        assert_eq!(value("18446744073709551615").ok(), Some(Value::from(u64::MAX)));
-        assert_eq!(value("-9223372036854775808").ok(), Some(Value::from(i64::MIN)));
-        assert!(value("-0").is_ok_and(|v| v.is_f64()), "-0 is a float");
-        assert!(value("18446744073709551616").is_ok_and(|v| v.is_f64()));
-        assert_eq!(value("1e-400").ok(), Some(Value::from(0.0)));
-        assert_eq!(value("2.5E+1").ok(), Some(Value::from(25.0)));
+        assert_eq!(number("18446744073709551615").ok(), Some(Number::from(u64::MAX)));
+        assert_eq!(number("-9223372036854775808").ok(), Some(Number::from(i64::MIN)));
+        assert!(number("-0").is_ok_and(|n| n.is_f64()), "-0 is a float");
+        assert!(number("18446744073709551616").is_ok_and(|n| n.is_f64()));
+        assert_eq!(number("1e-400").ok().and_then(|n| n.as_f64()), Some(0.0));
+        assert_eq!(number("2.5E+1").ok().and_then(|n| n.as_f64()), Some(25.0));
         for bad in ["01", "-", "1.", "1e", ".5", "+1", "1e400"] {
-            assert!(value(bad).is_err_and(|e| e.syntax), "{bad}");
+            assert!(number(bad).is_err_and(|e| e.syntax), "{bad}");
         }
     }
 
@@ -760,16 +718,6 @@ mod tests {
                 "{text}: {e}"
             );
         }
-    }
-
-    #[test]
-    fn duplicate_keys_are_refused_or_the_last_one_kept() {
-        assert!(value(r#"{"a": {"b": 1, "b": 2}}"#).is_err_and(|e| !e.syntax));
-        let mut reader = Reader::new(br#"{"b": 1, "b": 2}"#);
-        assert_eq!(
-            reader.value(Duplicates::KeepLast).ok(),
-            Some(serde_json::json!({"b": 2}))
-        );
     }
 
     #[test]

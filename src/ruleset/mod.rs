@@ -4,7 +4,6 @@
 
 pub(crate) mod compile;
 pub(crate) mod json;
-pub(crate) mod json_write;
 mod model;
 pub(crate) mod path;
 mod scan;
@@ -19,7 +18,7 @@ use crate::eval::context::{AttributeValue, Context};
 use crate::eval::table::StrTable;
 use crate::eval::words::Keyed;
 
-pub use value::{FlagValue, ValueType};
+pub use value::{FlagValue, JsonText, ValueType};
 
 /// The schema string this version reads.
 pub const SCHEMA: &str = "darklaunch/v1";
@@ -78,6 +77,10 @@ pub(crate) struct Flag {
 pub(crate) struct Variant {
     pub name: Box<str>,
     pub value: FlagValue,
+    /// The value's JSON text as signed, which the wasm bindings hand to JS verbatim (so no
+    /// float formatting is needed there, and JS parses numbers exactly as written).
+    #[cfg(feature = "wasm")]
+    pub json: Box<str>,
 }
 
 #[derive(Debug)]

@@ -7,9 +7,7 @@ use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use serde_json::Value;
-
-use super::json::{array, entries, fields, need, optional, Duplicates, JsonError, Reader};
+use super::json::{array, entries, fields, need, optional, Duplicates, JsonError, Literal, Reader};
 
 /// A JSON object kept as its entries in document order, duplicates included, so that the
 /// compiler can reject duplicates with a precise path and keep the flags' order.
@@ -49,7 +47,8 @@ pub struct Segment<'a> {
 
 #[derive(Debug)]
 pub struct Flag<'a> {
-    pub variants: Entries<'a, StrictValue>,
+    /// Variant values; duplicate keys inside them are refused.
+    pub variants: Entries<'a, Literal<'a>>,
     pub off: Text<'a>,
     pub enabled: bool,
     pub metadata: Metadata<'a>,
@@ -92,9 +91,9 @@ pub struct Rollout<'a> {
     pub by: Option<Text<'a>>,
     pub salt: Option<Text<'a>>,
     /// Variant → weight; weights are checked by the compiler (integers, total).
-    pub variants: Entries<'a, Value>,
+    pub variants: Entries<'a, Literal<'a>>,
     pub otherwise: Option<Text<'a>>,
-    pub percent: Option<Value>,
+    pub percent: Option<Literal<'a>>,
     pub stages: Option<Vec<Stage<'a>>>,
     pub ramp: Ramp,
 }
@@ -109,7 +108,7 @@ pub enum Ramp {
 #[derive(Debug)]
 pub struct Stage<'a> {
     pub at: Text<'a>,
-    pub percent: Value,
+    pub percent: Literal<'a>,
     pub rollback: bool,
 }
 
@@ -118,8 +117,8 @@ pub struct Stage<'a> {
 pub struct Condition<'a> {
     pub attr: Option<Text<'a>>,
     pub op: Option<Text<'a>>,
-    pub value: Option<Value>,
-    pub values: Option<Vec<Value>>,
+    pub value: Option<Literal<'a>>,
+    pub values: Option<Vec<Literal<'a>>>,
     pub negate: Option<bool>,
     pub ignore_case: Option<bool>,
     pub all: Option<Vec<Condition<'a>>>,
@@ -127,11 +126,6 @@ pub struct Condition<'a> {
     pub not: Option<Box<Condition<'a>>>,
     pub segment: Option<Text<'a>>,
 }
-
-/// Any JSON value, with duplicate keys refused in every object inside it (serde_json's own
-/// `Value` keeps the last one). Used for variant values, which may be whole JSON objects.
-#[derive(Debug)]
-pub struct StrictValue(pub Value);
 
 /// A string borrowed from the input when it has no escapes (nearly every key and name),
 /// owned otherwise: decoding a large ruleset then allocates for values, not for names.
@@ -169,8 +163,8 @@ fn texts<'a>(r: &mut Reader<'a>) -> Read<Vec<Text<'a>>> {
     array(r, text)
 }
 
-fn value(r: &mut Reader<'_>) -> Read<Value> {
-    r.value(Duplicates::KeepLast)
+fn value<'a>(r: &mut Reader<'a>) -> Read<Literal<'a>> {
+    r.literal(Duplicates::KeepLast)
 }
 
 fn entries_of<'a, V>(
@@ -261,7 +255,7 @@ fn flag<'a>(r: &mut Reader<'a>) -> Read<Flag<'a>> {
     let (mut prerequisites, mut rules) = (Vec::new(), Vec::new());
     fields(r, FIELDS, |r, i| {
         match i {
-            0 => variants = Some(entries_of(r, |r| r.value(Duplicates::Refuse).map(StrictValue))?),
+            0 => variants = Some(entries_of(r, |r| r.literal(Duplicates::Refuse))?),
             1 => off = Some(text(r)?),
             2 => enabled = r.boolean()?,
             3 => meta = metadata(r)?,

@@ -12,7 +12,30 @@ pub enum FlagValue {
     /// A string flag's value.
     String(Box<str>),
     /// A JSON object or array (OpenFeature's "object" flags).
-    Object(serde_json::Value),
+    Object(JsonText),
+}
+
+/// An object or array value exactly as the ruleset wrote it: verbatim JSON text, checked at
+/// load to be well-formed, within the nesting limit and free of duplicate keys. The
+/// evaluator never looks inside it; hosts parse it (the npm package with `JSON.parse`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonText(Box<str>);
+
+impl JsonText {
+    pub(crate) fn new(text: &str) -> Self {
+        JsonText(Box::from(text))
+    }
+
+    /// The JSON text, as written in the ruleset.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as serde_json's `Value` (`Null` only if the text were not JSON, which
+    /// loading rules out).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.0).unwrap_or(serde_json::Value::Null)
+    }
 }
 
 /// The type of a flag's variants, which is the type an OpenFeature resolver asks for.
@@ -57,7 +80,7 @@ impl FlagValue {
             FlagValue::Bool(b) => serde_json::Value::Bool(*b),
             FlagValue::Number(n) => number_to_json(*n),
             FlagValue::String(s) => serde_json::Value::String(s.as_ref().into()),
-            FlagValue::Object(v) => v.clone(),
+            FlagValue::Object(v) => v.to_json(),
         }
     }
 }

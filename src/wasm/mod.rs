@@ -27,6 +27,7 @@ fn trap(_: &core::panic::PanicInfo) -> ! {
 
 mod context;
 mod error;
+mod json;
 mod packed;
 mod snapshot;
 

@@ -12,8 +12,8 @@
 
 use alloc::string::String;
 
+use super::json;
 use crate::limits::{MAX_RULES, MAX_STAGES, MAX_VARIANTS};
-use crate::ruleset::json_write;
 use crate::text::push_decimal;
 use crate::{ErrorCode, Evaluation, Reason};
 
@@ -91,7 +91,7 @@ fn pairs<'a>(out: &mut String, pairs: impl Iterator<Item = (u32, &'a str)>) {
         out.push('[');
         push_decimal(out, u64::from(code));
         out.push(',');
-        json_write::string(out, name);
+        json::string(out, name);
         out.push(']');
     }
     out.push(']');

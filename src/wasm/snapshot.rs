@@ -3,16 +3,15 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde_json::Number;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use super::context::PreparedContext;
+use super::json::{self, string};
 use super::{error, millis, packed};
-use crate::ruleset::json_write::{self as json, string};
 use crate::snapshot::{verify, Accepted, Keyring, Policy, Snapshot, Update};
 use crate::text::decimal;
-use crate::{Context, ErrorCode, Evaluation, FlagId, FlagValue};
+use crate::{Context, ErrorCode, Evaluation, FlagId};
 
 /// The host's fixed side of verification: pinned keys, threshold, environment, stale policy.
 #[wasm_bindgen]
@@ -82,9 +81,9 @@ impl LoadedSnapshot {
         out.push_str("{\"version\":");
         string(&mut out, &decimal(info.version));
         out.push_str(",\"issuedAt\":");
-        json::number(&mut out, &Number::from(info.issued_at_ms));
+        json::integer(&mut out, info.issued_at_ms);
         out.push_str(",\"expires\":");
-        json::number(&mut out, &Number::from(info.expires_ms));
+        json::integer(&mut out, info.expires_ms);
         out.push_str(",\"environment\":");
         string(&mut out, &info.environment);
         out.push_str(",\"digest\":");
@@ -118,15 +117,13 @@ impl LoadedSnapshot {
                 string(&mut out, name);
             }
             out.push_str("],\"values\":[");
-            for (i, (_, value)) in ruleset.variants(id).enumerate() {
+            // Each value's JSON text as signed: JS parses it exactly as the author wrote it.
+            let variants = ruleset.flag(id).map_or(&[][..], |flag| &flag.variants[..]);
+            for (i, variant) in variants.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                match value {
-                    FlagValue::Object(object) => json::value(&mut out, object),
-                    FlagValue::String(text) => string(&mut out, text),
-                    other => json::value(&mut out, &other.to_json()),
-                }
+                out.push_str(&variant.json);
             }
             out.push_str("]}");
         }
@@ -183,7 +180,7 @@ impl LoadedSnapshot {
         match e.bucket {
             Some(b) => {
                 out.push_str("{\"exposure\":");
-                json::number(&mut out, &Number::from(b.exposure));
+                json::integer(&mut out, i64::from(b.exposure));
                 out.push_str(",\"inside\":");
                 json::boolean(&mut out, b.inside);
                 out.push_str(",\"position\":");
@@ -243,7 +240,7 @@ fn optional_string(out: &mut String, text: Option<&str>) {
 
 fn optional_index(out: &mut String, index: Option<usize>) {
     match index {
-        Some(index) => json::number(out, &Number::from(index)),
+        Some(index) => json::integer(out, i64::try_from(index).unwrap_or(i64::MAX)),
         None => out.push_str("null"),
     }
 }

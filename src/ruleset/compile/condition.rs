@@ -3,8 +3,6 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use serde_json::Value;
-
 use super::{error, Compiler};
 use crate::error::{Error, ErrorKind};
 use crate::eval::condition::{
@@ -13,6 +11,7 @@ use crate::eval::condition::{
 use crate::eval::lowercase::to_lowercase;
 use crate::eval::semver;
 use crate::limits::{MAX_CONDITIONS, MAX_CONDITION_DEPTH, MAX_LIST_VALUES, MAX_STRING_BYTES};
+use crate::ruleset::json::{Kind, Literal};
 use crate::ruleset::model;
 use crate::ruleset::path::Path;
 use crate::ruleset::SegmentId;
@@ -209,7 +208,10 @@ fn comparison(op: &str) -> Comparison {
 }
 
 /// The single `value` of a clause; `values` is not allowed with it.
-fn single_value<'m>(condition: &'m model::Condition, path: &Path<'_>) -> Result<&'m Value, Error> {
+fn single_value<'m, 'a>(
+    condition: &'m model::Condition<'a>,
+    path: &Path<'_>,
+) -> Result<&'m Literal<'a>, Error> {
     match (&condition.value, &condition.values) {
         (Some(value), None) => Ok(value),
         _ => Err(error(
@@ -222,7 +224,7 @@ fn single_value<'m>(condition: &'m model::Condition, path: &Path<'_>) -> Result<
 
 fn string_value<'m>(condition: &'m model::Condition, path: &Path<'_>) -> Result<&'m str, Error> {
     let literal = single_value(condition, path)?
-        .as_str()
+        .string()
         .ok_or_else(|| error(ErrorKind::InvalidCondition, path, "this operator takes a string"))?;
     if literal.len() > MAX_STRING_BYTES {
         return Err(error(ErrorKind::LimitExceeded, path, "string literal too long"));
@@ -245,18 +247,15 @@ fn make_text(literal: &str, ignore_case: bool) -> Text {
 
 fn number(condition: &model::Condition, path: &Path<'_>) -> Result<f64, Error> {
     single_value(condition, path)?
-        .as_f64()
+        .number()
         .ok_or_else(|| error(ErrorKind::InvalidCondition, path, "this operator takes a number"))
 }
 
 fn scalar(condition: &model::Condition, ignore_case: bool, path: &Path<'_>) -> Result<Scalar, Error> {
-    match single_value(condition, path)? {
-        Value::Bool(b) => Ok(Scalar::Bool(*b)),
-        Value::Number(n) => n
-            .as_f64()
-            .map(Scalar::Number)
-            .ok_or_else(|| error(ErrorKind::InvalidCondition, path, "number out of range")),
-        Value::String(_) => text(condition, ignore_case, path).map(Scalar::String),
+    match single_value(condition, path)?.kind {
+        Kind::Bool(b) => Ok(Scalar::Bool(b)),
+        Kind::Number(n) => Ok(Scalar::Number(n)),
+        Kind::String(_) => text(condition, ignore_case, path).map(Scalar::String),
         _ => Err(error(
             ErrorKind::InvalidCondition,
             path,
@@ -282,14 +281,14 @@ fn scalar_set(condition: &model::Condition, ignore_case: bool, path: &Path<'_>) 
     };
     let mut strings = Vec::new();
     for value in values {
-        match value {
-            Value::Bool(true) => set.has_true = true,
-            Value::Bool(false) => set.has_false = true,
-            Value::Number(n) => set.numbers.push(n.as_f64().unwrap_or(f64::NAN)),
-            Value::String(s) if s.len() <= MAX_STRING_BYTES => {
+        match &value.kind {
+            Kind::Bool(true) => set.has_true = true,
+            Kind::Bool(false) => set.has_false = true,
+            Kind::Number(n) => set.numbers.push(*n),
+            Kind::String(s) if s.len() <= MAX_STRING_BYTES => {
                 strings.push(make_text(s, ignore_case).text);
             }
-            Value::String(_) => return Err(error(ErrorKind::LimitExceeded, path, "string literal too long")),
+            Kind::String(_) => return Err(error(ErrorKind::LimitExceeded, path, "string literal too long")),
             _ => {
                 return Err(error(
                     ErrorKind::InvalidCondition,

@@ -11,20 +11,18 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde_json::Value;
-
 use self::condition::{Budget, Scope};
 use crate::error::{Error, ErrorKind};
 use crate::eval::context::TARGETING_KEY;
 use crate::eval::table::StrTable;
 use crate::eval::words::Keyed;
 use crate::limits::*;
-use crate::ruleset::json::JsonError;
+use crate::ruleset::json::{JsonError, Kind, Literal};
 use crate::ruleset::path::Path;
 use crate::ruleset::scan::{scan, Found};
 use crate::ruleset::{
-    model, AttributeRef, Flag, FlagId, FlagValue, Metadata, Rule, Ruleset, Segment, Serve, ValueType,
-    Variant, VariantId, SCHEMA,
+    model, AttributeRef, Flag, FlagId, FlagValue, JsonText, Metadata, Rule, Ruleset, Segment, Serve,
+    ValueType, Variant, VariantId, SCHEMA,
 };
 use crate::text::{concat, decimal};
 use crate::time::{parse_date, parse_rfc3339_ms};
@@ -325,20 +323,17 @@ fn variant_id<V>(variants: &model::Entries<V>, name: &str, path: &Path<'_>) -> R
         .ok_or_else(|| error(ErrorKind::UnknownVariant, path, name))
 }
 
-fn variants(
-    entries: &model::Entries<model::StrictValue>,
-    path: &Path<'_>,
-) -> Result<(Vec<Variant>, ValueType), Error> {
+fn variants(entries: &model::Entries<Literal>, path: &Path<'_>) -> Result<(Vec<Variant>, ValueType), Error> {
     check_entries(entries, MAX_VARIANTS, path)?;
     let mut value_type = None;
     let mut variants = Vec::with_capacity(entries.0.len());
-    for (name, model::StrictValue(value)) in &entries.0 {
-        let value = match value {
-            Value::Bool(b) => FlagValue::Bool(*b),
-            Value::Number(n) => FlagValue::Number(n.as_f64().unwrap_or(f64::NAN)),
-            Value::String(s) => FlagValue::String(Box::from(s.as_str())),
-            Value::Object(_) | Value::Array(_) => FlagValue::Object(value.clone()),
-            Value::Null => {
+    for (name, literal) in &entries.0 {
+        let value = match &literal.kind {
+            Kind::Bool(b) => FlagValue::Bool(*b),
+            Kind::Number(n) => FlagValue::Number(*n),
+            Kind::String(s) => FlagValue::String(Box::from(&**s)),
+            Kind::Object | Kind::Array => FlagValue::Object(JsonText::new(literal.text)),
+            Kind::Null => {
                 return Err(error(
                     ErrorKind::VariantTypeMismatch,
                     &path.key(name),
@@ -356,6 +351,8 @@ fn variants(
         variants.push(Variant {
             name: Box::from(&**name),
             value,
+            #[cfg(feature = "wasm")]
+            json: Box::from(literal.text),
         });
     }
     let value_type =

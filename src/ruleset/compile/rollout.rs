@@ -3,15 +3,13 @@
 
 use alloc::vec::Vec;
 
-use serde_json::Value;
-
 use super::{check_entries, error, variant_id, Compiler};
 use crate::error::{Error, ErrorKind};
 use crate::eval::bucket::{
     exact_integer, percent_to_units, SaltedHasher, FULL_EXPOSURE, INCLUSION_KEY, VARIANT_KEY,
 };
 use crate::limits::{MAX_KEY_BYTES, MAX_STAGES, MAX_VARIANTS};
-use crate::ruleset::json_write;
+use crate::ruleset::json::Literal;
 use crate::ruleset::path::Path;
 use crate::ruleset::{model, AttributeRef, Exposure, Level, Rollout, Stage};
 use crate::text::{concat, decimal};
@@ -75,17 +73,17 @@ impl Compiler {
     }
 }
 
-fn units(percent: &Value, path: &Path<'_>) -> Result<u32, Error> {
+fn units(percent: &Literal, path: &Path<'_>) -> Result<u32, Error> {
     percent
-        .as_f64()
+        .number()
         .and_then(percent_to_units)
-        .ok_or_else(|| error(ErrorKind::InvalidPercent, path, &json_write::text(percent)))
+        .ok_or_else(|| error(ErrorKind::InvalidPercent, path, percent.text))
 }
 
 /// Variants sorted by name with cumulative bounds `floor(c_i × 2^64 / W)`; the last is 2^64.
 fn split(
     flag: &model::Flag,
-    weights: &model::Entries<Value>,
+    weights: &model::Entries<Literal>,
     path: &Path<'_>,
 ) -> Result<Vec<(u128, crate::ruleset::VariantId)>, Error> {
     check_entries(weights, MAX_VARIANTS, path)?;
@@ -94,11 +92,11 @@ fn split(
         let at = path.key(name);
         let id = variant_id(&flag.variants, name, &at)?;
         let weight = weight
-            .as_f64()
+            .number()
             .and_then(exact_integer)
             .and_then(|w| u64::try_from(w).ok())
             .filter(|w| *w <= MAX_WEIGHT_TOTAL)
-            .ok_or_else(|| error(ErrorKind::InvalidWeights, &at, &json_write::text(weight)))?;
+            .ok_or_else(|| error(ErrorKind::InvalidWeights, &at, weight.text))?;
         // Kept sorted by name (names are unique) as they come: at most MAX_VARIANTS of
         // them, and no sort algorithm compiled into the wasm module (~3 KB).
         let name = name.as_bytes();
