@@ -58,8 +58,9 @@ for (const name of readdirSync(join(out, 'wasm'))) {
 const wasm = join(out, 'wasm/darklaunch_bg.wasm');
 // --low-memory-unused: nothing lives in the first 1 KiB of linear memory (Rust puts the
 // stack below the data, growing down from 1 MiB), so constant offsets fold into loads and
-// stores (-0.6 KiB gzipped).
-run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--low-memory-unused', '--strip-debug', '--strip-producers', wasm, '-o', wasm]);
+// stores (-0.6 KiB gzipped). The target_features section was for wasm-bindgen, which has run.
+run(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--low-memory-unused', '--strip-debug', '--strip-producers',
+  '--strip-target-features', wasm, '-o', wasm]);
 
 const cargoToml = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const version = /^version\s*=\s*"([^"]+)"/m.exec(cargoToml)?.[1];
