@@ -58,7 +58,8 @@
 //! - [`limits`]: every cap on untrusted input;
 //! - [`snapshot`]: signed snapshots: DSSE envelope, [`snapshot::Keyring`], [`snapshot::verify`]
 //!   with the host's [`snapshot::Policy`];
-//! - `error`: load errors ([`Error`], [`ErrorKind`]); `time`: RFC 3339 parsing.
+//! - `error`: load errors ([`Error`], [`ErrorKind`]); `time`: RFC 3339 parsing;
+//!   `decimal`: JSON number text to f64, correctly rounded.
 //!
 //! # Crate features
 //!
@@ -94,6 +95,7 @@ extern crate std;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod decimal;
 mod error;
 mod eval;
 pub mod limits;

@@ -3,18 +3,19 @@
 //! so strings without escapes are borrowed from the input and no generic decoding framework
 //! is compiled in (serde's derive code was the largest part of the wasm module).
 //!
-//! It mirrors serde_json's reading of numbers (`u64`, then `i64`, else `f64`; `-0` is a
-//! float), its recursion limit (the 128th level of arrays and objects is refused) and its
+//! It mirrors serde_json's typing of numbers (`u64`, then `i64`, else `f64`; `-0` is a
+//! float), though it converts floats correctly rounded, as `JSON.parse` does (serde_json
+//! is only nearly so; `crate::decimal`), its recursion limit (the 128th level of arrays and objects is refused) and its
 //! error positions (`line L column C`, the column of the offending byte, 1-based).
 
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use core::str::FromStr;
 
 use serde_json::Number;
 
+use crate::decimal;
 use crate::limits::MAX_JSON_DEPTH;
 use crate::text::{concat, push_decimal};
 
@@ -446,7 +447,7 @@ impl<'a> Reader<'a> {
         }
         let integer = self.bytes.get(start..self.pos).unwrap_or_default();
         if !matches!(self.bytes.get(self.pos), Some(b'.' | b'e' | b'E')) {
-            if let Some(n) = small_integer(integer) {
+            if let Some(n) = integer_number(integer) {
                 return Ok(n);
             }
         }
@@ -462,11 +463,11 @@ impl<'a> Reader<'a> {
             self.required_digits()?;
         }
         let text = self.bytes.get(start..self.pos).unwrap_or_default();
-        // ASCII by construction. serde_json's number parser converts the token (its `Value`
-        // decoder runs the same code, so the numbers are the same); core's float parser
-        // would add ~12 KB gzipped of tables and code.
-        let text = core::str::from_utf8(text).unwrap_or_default();
-        Number::from_str(text).map_err(|_| self.error_at(true, self.pos, "number out of range"))
+        // Correctly rounded, as JSON.parse reads it (serde_json's own conversion is only
+        // nearly so, and brings its tables and error machinery into the wasm module).
+        decimal::parse(text)
+            .and_then(Number::from_f64)
+            .ok_or_else(|| self.error_at(true, self.pos, "number out of range"))
     }
 
     fn digits(&mut self) {
@@ -487,22 +488,20 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A well-formed integer token of at most 18 digits, converted without serde_json: the
-/// common case (weights, percents, versions) on the load path. `-0` is left to serde_json
-/// (it is a float there).
-fn small_integer(token: &[u8]) -> Option<Number> {
+/// An integer token as serde_json types it: a `u64` if it fits, else an `i64` if negative
+/// and it fits; `None` (a float) otherwise, and for `-0`.
+fn integer_number(token: &[u8]) -> Option<Number> {
     let (negative, digits) = match token.split_first() {
         Some((b'-', digits)) => (true, digits),
         _ => (false, token),
     };
-    if digits.len() > 18 {
-        return None;
-    }
-    let magnitude = digits.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    let magnitude = digits
+        .iter()
+        .try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))?;
     match (negative, magnitude) {
         (false, n) => Some(Number::from(n)),
         (true, 0) => None,
-        (true, n) => i64::try_from(n).ok().map(|n| Number::from(-n)),
+        (true, n) => 0i64.checked_sub_unsigned(n).map(Number::from),
     }
 }
 
@@ -652,14 +651,34 @@ mod tests {
     }
 
     #[test]
-    fn numbers_read_as_serde_json_reads_them() {
+    fn numbers_typed_as_serde_json_types_them_and_read_correctly_rounded() {
         assert_eq!(number("18446744073709551615").ok(), Some(Number::from(u64::MAX)));
         assert_eq!(number("-9223372036854775808").ok(), Some(Number::from(i64::MIN)));
-        assert!(number("-0").is_ok_and(|n| n.is_f64()), "-0 is a float");
-        assert!(number("18446744073709551616").is_ok_and(|n| n.is_f64()));
-        assert_eq!(number("1e-400").ok().and_then(|n| n.as_f64()), Some(0.0));
-        assert_eq!(number("2.5E+1").ok().and_then(|n| n.as_f64()), Some(25.0));
-        for bad in ["01", "-", "1.", "1e", ".5", "+1", "1e400"] {
+        assert_eq!(
+            number("9007199254740993").ok(),
+            Some(Number::from(9_007_199_254_740_993u64))
+        );
+        let float = |text| number(text).ok().filter(Number::is_f64).and_then(|n| n.as_f64());
+        assert_eq!(
+            float("-0").map(f64::to_bits),
+            Some((-0.0f64).to_bits()),
+            "-0 is a float"
+        );
+        assert_eq!(float("18446744073709551616"), Some(18_446_744_073_709_551_616.0));
+        assert_eq!(float("-9223372036854775809"), Some(-9_223_372_036_854_775_808.0));
+        assert_eq!(float("1e-400"), Some(0.0));
+        assert_eq!(float("2.5E+1"), Some(25.0));
+        // As JSON.parse reads them. serde_json's conversion (without `float_roundtrip`, as
+        // in the wasm module) read these as 9007199254740994, 9.999999999999999e-31 and
+        // 1.2345678901234567e20, and refused the last (f64::MAX) as out of range.
+        assert_eq!(float("9007199254740993.0"), Some(9_007_199_254_740_992.0));
+        assert_eq!(float("1e-30"), Some(1e-30));
+        assert_eq!(
+            float("123456789012345678901"),
+            Some(123_456_789_012_345_683_968.0)
+        );
+        assert_eq!(float("1.7976931348623158e308"), Some(f64::MAX));
+        for bad in ["01", "-", "1.", "1e", ".5", "+1", "1e400", "-1.8e308"] {
             assert!(number(bad).is_err_and(|e| e.syntax), "{bad}");
         }
     }
