@@ -8,8 +8,6 @@ mod bigint;
 #[cfg(test)]
 mod tests;
 
-use alloc::vec::Vec;
-
 use bigint::{divide, Big};
 
 /// Significant digits read exactly. A decimal halfway between two f64 has at most 767, so
@@ -39,25 +37,35 @@ pub(crate) fn parse(token: &[u8]) -> Option<f64> {
         Some((b'e' | b'E', rest)) => exponent(rest)?,
         Some(_) => return None,
     };
-    let mut digits = Vec::new();
+    // The significant digits (values 0 to 9), on the stack: no allocation per number.
+    let mut digits = [0u8; MAX_DIGITS + 1];
+    let mut count = 0;
     let mut dropped = 0i64;
     let mut dropped_nonzero = false;
     for &d in integer.iter().chain(fraction).skip_while(|&&d| d == b'0') {
-        if digits.len() < MAX_DIGITS {
-            digits.push(d - b'0');
-        } else {
-            dropped += 1;
-            dropped_nonzero |= d != b'0';
+        match digits.get_mut(count).filter(|_| count < MAX_DIGITS) {
+            Some(slot) => {
+                *slot = d - b'0';
+                count += 1;
+            }
+            None => {
+                dropped += 1;
+                dropped_nonzero |= d != b'0';
+            }
         }
     }
     let fraction_len = i64::try_from(fraction.len()).unwrap_or(i64::MAX);
     let mut last = exponent.saturating_sub(fraction_len).saturating_add(dropped);
     if dropped_nonzero {
         // A nonzero digit after the kept ones: the same side of every halfway point.
-        digits.push(1);
+        if let Some(slot) = digits.get_mut(count) {
+            *slot = 1;
+            count += 1;
+        }
         last = last.saturating_sub(1);
     }
-    let magnitude = magnitude(&digits, last)?;
+    let digits = digits.get(..count).unwrap_or_default();
+    let magnitude = magnitude(digits, last)?;
     Some(if negative { -magnitude } else { magnitude })
 }
 
