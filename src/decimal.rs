@@ -1,8 +1,8 @@
 //! Decimal number text to f64, correctly rounded (to nearest, ties to even), as
 //! `str::parse::<f64>` and JavaScript's `JSON.parse` read it, for the JSON reader. Exact with
-//! a small bignum instead of tables of powers of ten: serde_json's conversion (only nearly
-//! correct, and 3.7 KiB gzipped in the wasm module with its table and error machinery) and
-//! core's float parser (~12 KiB) stay out of the module.
+//! a small bignum instead of tables of powers of ten: ~1.2 KiB gzipped in the wasm module,
+//! where serde_json's conversion (only nearly correct) took 3.7 KiB with its table and error
+//! machinery and core's float parser would take ~12 KiB.
 
 mod bigint;
 #[cfg(test)]

@@ -16,10 +16,11 @@ fn assert_reads_as_std(token: &str) {
     assert_eq!(ours, reference(token).map(f64::to_bits), "{token}");
 }
 
-/// The exact decimal digits of `odd × 2^exponent`, and the power of ten of the last digit.
-fn exact(odd: u64, exponent: i64) -> (String, i64) {
+/// The exact decimal digits of `mantissa × 2^exponent` (`mantissa` < 10^18), and the power
+/// of ten of the last digit.
+fn exact(mantissa: u64, exponent: i64) -> (String, i64) {
     // Base 10^9, least significant limb first.
-    let mut limbs = Vec::from([odd % 1_000_000_000, odd / 1_000_000_000]);
+    let mut limbs = Vec::from([mantissa % 1_000_000_000, mantissa / 1_000_000_000]);
     let times = |limbs: &mut Vec<u64>, factor: u64| {
         let mut carry = 0;
         for limb in limbs.iter_mut() {
@@ -158,6 +159,7 @@ fn tokens_outside_the_json_grammar_are_refused() {
 #[test]
 fn halfway_cases_round_to_even() {
     for value in [
+        0.0,
         1.0,
         9007199254740992.0,
         0.1,
@@ -168,6 +170,7 @@ fn halfway_cases_round_to_even() {
         f64::MAX / 2.0,
         1e300,
         1e-300,
+        f64::MAX,
     ] {
         check_around_halfway(value);
     }

@@ -4,9 +4,9 @@
 //! is compiled in (serde's derive code was the largest part of the wasm module).
 //!
 //! It mirrors serde_json's typing of numbers (`u64`, then `i64`, else `f64`; `-0` is a
-//! float), though it converts floats correctly rounded, as `JSON.parse` does (serde_json
-//! is only nearly so; `crate::decimal`), its recursion limit (the 128th level of arrays and objects is refused) and its
-//! error positions (`line L column C`, the column of the offending byte, 1-based).
+//! float, converted correctly rounded as `JSON.parse` converts it: `crate::decimal`), its
+//! recursion limit (the 128th level of arrays and objects is refused) and its error
+//! positions (`line L column C`, the column of the offending byte, 1-based).
 
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -489,7 +489,8 @@ impl<'a> Reader<'a> {
 }
 
 /// An integer token as serde_json types it: a `u64` if it fits, else an `i64` if negative
-/// and it fits; `None` (a float) otherwise, and for `-0`.
+/// and it fits; `None` (a float) otherwise, and for `-0`. The common case on the load path
+/// (weights, percents, versions), with no float conversion.
 fn integer_number(token: &[u8]) -> Option<Number> {
     let (negative, digits) = match token.split_first() {
         Some((b'-', digits)) => (true, digits),
