@@ -55,22 +55,24 @@ impl Big {
         }
     }
 
-    /// `self × 2^bits`.
+    /// `self × 2^bits`, in place.
     pub(super) fn shl(&mut self, bits: u32) {
-        if self.0.is_empty() {
-            return;
+        if bits % 32 > 0 {
+            let mut carry = 0;
+            for limb in &mut self.0 {
+                let n = (u64::from(*limb) << (bits % 32)) | carry;
+                *limb = n as u32;
+                carry = n >> 32;
+            }
+            if carry != 0 {
+                self.0.push(carry as u32);
+            }
         }
-        let mut shifted = Vec::with_capacity(self.0.len() + bits as usize / 32 + 1);
-        shifted.resize(bits as usize / 32, 0);
-        let mut carry = 0;
-        for &limb in &self.0 {
-            let n = (u64::from(limb) << (bits % 32)) | carry;
-            shifted.push(n as u32);
-            carry = n >> 32;
+        if !self.0.is_empty() {
+            for _ in 0..bits / 32 {
+                self.0.insert(0, 0);
+            }
         }
-        shifted.push(carry as u32);
-        self.0 = shifted;
-        self.trim();
     }
 
     /// `self − other`, for `other ≤ self`.
