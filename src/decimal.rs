@@ -103,19 +103,19 @@ fn magnitude(digits: &[u8], last: i64) -> Option<f64> {
         // At least 10^309.
         return None;
     }
-    if count <= 19 && (-22..=22).contains(&last) {
-        let mantissa = digits.iter().fold(0u64, |n, &d| n * 10 + u64::from(d));
-        if mantissa <= 1 << 53 {
-            // Both operands are exact f64s (10^22 is the last power of ten that is), so the
-            // one rounding of the multiply or divide is the correct one.
-            let scale = (0..last.unsigned_abs()).fold(1.0, |p, _| p * 10.0);
-            let mantissa = mantissa as f64;
-            return Some(if last < 0 {
-                mantissa / scale
-            } else {
-                mantissa * scale
-            });
-        }
+    if count <= 19 && (-21..=19).contains(&last) {
+        // The numbers JSON.stringify writes, and most people do: one u128 division. Below
+        // 10^38 and over at most 10^21 < 2^70, the quotient keeps 57 bits or more.
+        let mantissa = u128::from(digits.iter().fold(0u64, |n, &d| n * 10 + u64::from(d)));
+        let power = 10u128.pow(last.unsigned_abs() as u32);
+        let (num, den) = if last < 0 {
+            (mantissa, power)
+        } else {
+            (mantissa * power, 1)
+        };
+        let shift = num.leading_zeros();
+        let num = num << shift;
+        return round(num / den, num % den != 0, i64::from(shift));
     }
     let mut num = Big::from_digits(digits);
     let mut den = Big::from_u64(1);
@@ -137,12 +137,18 @@ fn nearest(mut num: Big, mut den: Big) -> Option<f64> {
         den.shl(shift.unsigned_abs() as u32);
     }
     let (quotient, inexact) = divide(num, &den);
+    round(u128::from(quotient), inexact, shift)
+}
+
+/// The f64 nearest `(quotient + f) / 2^shift` for an `f` in [0, 1), nonzero if `inexact`;
+/// `None` if that is too large. The quotient has at least 54 bits.
+fn round(quotient: u128, inexact: bool, shift: i64) -> Option<f64> {
     // The value is in [2^top, 2^(top + 1)); its last bit in an f64 is worth 2^ulp.
-    let top = 63 - i64::from(quotient.leading_zeros()) - shift;
+    let top = 127 - i64::from(quotient.leading_zeros()) - shift;
     let ulp = (top - 52).max(-1074);
-    // At least 10: the quotient has 63 or 64 bits.
+    // Bits of the quotient below the f64's last: at least 1, as it has 54 or more.
     let dropped = ulp + shift;
-    if dropped > 64 {
+    if dropped > 128 {
         // Less than half the smallest subnormal.
         return Some(0.0);
     }
@@ -154,6 +160,6 @@ fn nearest(mut num: Big, mut den: Big) -> Option<f64> {
     // A normal f64's bits are (biased exponent − 1) × 2^52 plus its 53-bit mantissa, a
     // subnormal's its mantissa: a mantissa that rounds up to 2^53 (or 2^52) carries into
     // the exponent. The value is below 10^309, so the sum stays far below 2^64.
-    let bits = (((ulp + 1074) as u64) << 52) + mantissa + u64::from(up);
+    let bits = (((ulp + 1074) as u64) << 52) + mantissa as u64 + u64::from(up);
     (bits < f64::INFINITY.to_bits()).then(|| f64::from_bits(bits))
 }
