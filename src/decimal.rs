@@ -95,6 +95,10 @@ fn exponent(text: &[u8]) -> Option<i64> {
 /// The f64 nearest `digits × 10^last` (digits 0 to 9, the first nonzero), `None` if that
 /// is too large.
 fn magnitude(digits: &[u8], last: i64) -> Option<f64> {
+    // Trailing zeros are a power of ten (JSON.stringify writes 1.5e20 as 150000000000000000000).
+    let zeros = digits.iter().rev().take_while(|&&d| d == 0).count();
+    let digits = digits.get(..digits.len() - zeros).unwrap_or_default();
+    let last = last + zeros as i64;
     let count = digits.len() as i64;
     if count == 0 || count + last < -324 {
         // Below 10^-325, less than half the smallest subnormal (2^-1075 ≈ 2.5 × 10^-324).
