@@ -1,4 +1,4 @@
-//! The natural numbers the exact conversions of `decimal` compute with: a few thousand bits
+//! The natural numbers the exact conversion of `decimal` computes with: a few thousand bits
 //! at most (10^1125 for the smallest subnormals read from 800 digits), so schoolbook
 //! arithmetic on 32-bit limbs is enough.
 
