@@ -1,9 +1,13 @@
 //! Decimal number text to f64, correctly rounded (to nearest, ties to even), as
 //! `str::parse::<f64>` and JavaScript's `JSON.parse` read it, for the JSON reader. Exact
 //! with one u128 division for the usual numbers and a small bignum for the others, instead
-//! of tables of powers of ten: ~1.3 KiB gzipped in the wasm module, where serde_json's
+//! of tables of powers of ten: ~1.8 KiB gzipped in the wasm module, where serde_json's
 //! conversion (only nearly correct) took 3.7 KiB with its table and error machinery and
 //! core's float parser would take ~12 KiB.
+//!
+//! The bignum path costs ~2 µs in wasm (a 17-digit number near 10^-300), against ~0.4 µs
+//! for serde_json's approximation: a 4 MB context of such numbers reads in ~0.3 s instead of
+//! ~75 ms (numbers as JSON.stringify writes them, from 10^-21 up, take the fast path).
 
 mod bigint;
 #[cfg(test)]
@@ -123,18 +127,20 @@ fn magnitude(digits: &[u8], last: i64) -> Option<f64> {
         let num = num << shift;
         return round(num / den, num % den != 0, i64::from(shift));
     }
+    // 10^last = 5^last × 2^last: the power of two goes into the binary exponent, so the
+    // bignums stay 30 % shorter.
     let mut num = Big::from_digits(digits);
     let mut den = Big::from_u64(1);
     if last > 0 {
-        num.mul_pow10(last as u32);
+        num.mul_pow5(last as u32);
     } else {
-        den.mul_pow10(last.unsigned_abs() as u32);
+        den.mul_pow5(last.unsigned_abs() as u32);
     }
-    nearest(num, den)
+    nearest(num, den, last)
 }
 
-/// The f64 nearest `num / den` (`num` not zero), `None` if that is too large.
-fn nearest(mut num: Big, mut den: Big) -> Option<f64> {
+/// The f64 nearest `num / den × 2^binary` (`num` not zero), `None` if that is too large.
+fn nearest(mut num: Big, mut den: Big, binary: i64) -> Option<f64> {
     // Scaled by 2^shift, the quotient has 63 or 64 bits.
     let shift = i64::from(den.bit_len()) - i64::from(num.bit_len()) + 63;
     if shift > 0 {
@@ -143,7 +149,7 @@ fn nearest(mut num: Big, mut den: Big) -> Option<f64> {
         den.shl(shift.unsigned_abs() as u32);
     }
     let (quotient, inexact) = divide(num, &den);
-    round(u128::from(quotient), inexact, shift)
+    round(u128::from(quotient), inexact, shift - binary)
 }
 
 /// The f64 nearest `(quotient + f) / 2^shift` for an `f` in [0, 1), nonzero if `inexact`;
