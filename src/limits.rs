@@ -46,6 +46,9 @@ pub const MAX_CONTEXT_ATTRIBUTES: usize = 256;
 pub const MAX_CONTEXT_STRING_BYTES: usize = 4_096;
 /// Elements of one array value in an evaluation context.
 pub const MAX_CONTEXT_ARRAY_LEN: usize = 256;
+/// Bytes of a context's JSON text (`Context::from_json`): longer text is not read at all (a
+/// context within the other limits is far shorter, and reading is linear but not free).
+pub const MAX_CONTEXT_JSON_BYTES: usize = 4 * 1024 * 1024;
 /// Bytes of a signed snapshot envelope: a maximal ruleset in base64 (4/3 of its size) plus
 /// room for signatures and fields.
 pub const MAX_ENVELOPE_BYTES: usize = MAX_RULESET_BYTES / 3 * 4 + 64 * 1024;

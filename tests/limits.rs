@@ -82,6 +82,10 @@ fn docs_table_matches_the_constants() {
             format!("{MAX_CONTEXT_STRING_BYTES} bytes"),
         ),
         ("context array length", MAX_CONTEXT_ARRAY_LEN.to_string()),
+        (
+            "context JSON text length",
+            format!("{MAX_CONTEXT_JSON_BYTES} bytes"),
+        ),
     ];
     for (name, value) in expected {
         // The docs write thousands with commas.
@@ -300,6 +304,18 @@ fn context_limits() {
         Some(ErrorCode::InvalidContext)
     );
 
+    // JSON text at the cap is read; one byte more is refused unread.
+    let padded = |n: usize| {
+        let mut text = String::from(r#"{"a": true}"#);
+        text.push_str(&" ".repeat(n - text.len()));
+        Context::from_json(&text)
+    };
+    assert_eq!(context_problem(&padded(MAX_CONTEXT_JSON_BYTES)), None);
+    assert_eq!(
+        context_problem(&padded(MAX_CONTEXT_JSON_BYTES + 1)),
+        Some(ErrorCode::InvalidContext)
+    );
+
     // An invalid context makes every evaluation an error, never a panic.
     let ruleset = compile(&document(json!({ "f": flag_with(json!({})) }))).expect("compiles");
     let evaluation = ruleset.evaluate("f", &string(MAX_CONTEXT_STRING_BYTES + 1), 0);
@@ -430,6 +446,7 @@ fn security_doc_lists_every_limit() {
         ("MAX_CONTEXT_ATTRIBUTES", MAX_CONTEXT_ATTRIBUTES, ""),
         ("MAX_CONTEXT_STRING_BYTES", MAX_CONTEXT_STRING_BYTES, " bytes"),
         ("MAX_CONTEXT_ARRAY_LEN", MAX_CONTEXT_ARRAY_LEN, ""),
+        ("MAX_CONTEXT_JSON_BYTES", MAX_CONTEXT_JSON_BYTES, " bytes"),
         ("MAX_ENVELOPE_BYTES", MAX_ENVELOPE_BYTES, " bytes"),
         ("MAX_SIGNATURES", MAX_SIGNATURES, ""),
         ("MAX_KEYS", MAX_KEYS, ""),

@@ -14,7 +14,7 @@ const RULE_SHIFT = 13;
 const STAGE_SHIFT = 23;
 
 // A context's JSON text longer than this is refused without copying it into wasm memory
-// (which never shrinks); the core's own limits would refuse it anyway.
+// (which never shrinks); the core refuses text over MAX_CONTEXT_JSON_BYTES (4 MiB) anyway.
 const MAX_CONTEXT_TEXT = 4 * 1024 * 1024;
 // The core's MAX_ENVELOPE_BYTES (src/limits.rs): larger input is refused before it is copied
 // into wasm memory, which would keep the size it grew to (tests/js/memory.test.mjs).

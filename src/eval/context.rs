@@ -166,13 +166,17 @@ impl Context {
     /// Builds a context from a JSON object (OpenFeature's flat evaluation context).
     ///
     /// Text that is not JSON gives a context with `PARSE_ERROR`; JSON that is not an object,
-    /// or is over the limits, gives `INVALID_CONTEXT`. `null` attributes are absent; values
+    /// or is over the limits (text over [`MAX_CONTEXT_JSON_BYTES`](crate::limits::MAX_CONTEXT_JSON_BYTES)
+    /// is not even read), gives `INVALID_CONTEXT`. `null` attributes are absent; values
     /// that are objects, or arrays holding anything but scalars, are ignored (no clause can
     /// name them). A name given twice keeps its last value, as `JSON.parse` and serde_json
     /// do, and only that value counts towards the limits. Nesting is limited like a ruleset's
     /// ([`MAX_JSON_DEPTH`](crate::limits::MAX_JSON_DEPTH), serde_json's limit): a value
     /// nested deeper is `PARSE_ERROR`, even inside an ignored attribute.
     pub fn from_json(text: &str) -> Self {
+        if text.len() > crate::limits::MAX_CONTEXT_JSON_BYTES {
+            return Context::invalid(ErrorCode::InvalidContext);
+        }
         json::read(text).unwrap_or_else(|_| Context::invalid(ErrorCode::ParseError))
     }
 
