@@ -92,3 +92,28 @@ fn number_to_json(n: f64) -> serde_json::Value {
         None => serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FlagValue;
+    use crate::{Context, Ruleset};
+
+    #[test]
+    fn object_values_are_the_signed_text_and_parse_to_the_same_json() {
+        let object = r#"{ "zeta": [1, 2.5e-3], "alpha": {"x": "\u00e9"} }"#;
+        let document = alloc::format!(
+            r#"{{"schema": "darklaunch/v1", "flags": {{"f": {{"variants": {{"v": {object}}}, "off": "v", "default": "v"}}}}}}"#
+        );
+        let ruleset = Ruleset::from_json(document.as_bytes()).expect("compiles");
+        let evaluation = ruleset.evaluate("f", &Context::new(), 0);
+        let Some(FlagValue::Object(text)) = evaluation.value else {
+            panic!("an object value: {evaluation:?}");
+        };
+        assert_eq!(text.as_str(), object);
+        assert_eq!(
+            text.to_json(),
+            serde_json::json!({"alpha": {"x": "é"}, "zeta": [1, 0.0025]})
+        );
+        assert_eq!(evaluation.value.map(FlagValue::to_json), Some(text.to_json()));
+    }
+}
