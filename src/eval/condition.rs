@@ -11,7 +11,7 @@ use core::cmp::Ordering;
 
 use crate::eval::context::{AttributeValue, Context};
 use crate::eval::evaluate::unit_id;
-use crate::eval::lowercase::to_lowercase;
+use crate::eval::lowercase::caseless;
 use crate::eval::semver;
 use crate::eval::table::StrTable;
 use crate::eval::words::{same, word, Keyed};
@@ -282,7 +282,7 @@ fn lowercased<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
             }
         }
     }
-    let lower: String = to_lowercase(s);
+    let lower: String = caseless(s);
     f(&lower)
 }
 

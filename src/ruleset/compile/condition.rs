@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind};
 use crate::eval::condition::{
     Clause, Comparison, Condition, Scalar, ScalarSet, SemVerLiteral, StringSet, Test, Text,
 };
-use crate::eval::lowercase::to_lowercase;
+use crate::eval::lowercase::caseless;
 use crate::eval::semver;
 use crate::limits::{MAX_CONDITIONS, MAX_CONDITION_DEPTH, MAX_LIST_VALUES, MAX_STRING_BYTES};
 use crate::ruleset::json::{Kind, Literal};
@@ -238,7 +238,7 @@ fn text(condition: &model::Condition, ignore_case: bool, path: &Path<'_>) -> Res
 
 fn make_text(literal: &str, ignore_case: bool) -> Text {
     let text = if ignore_case {
-        to_lowercase(literal).into_boxed_str()
+        caseless(literal).into_boxed_str()
     } else {
         Box::from(literal)
     };

@@ -145,12 +145,8 @@ def blen(s: str) -> int:
 
 
 def fold(s: str) -> str:
-    """ASCII + Unicode simple lowercasing (one code point to one code point)."""
-    out = []
-    for c in s:
-        lc = c.lower()
-        out.append(lc if len(lc) == 1 else c)
-    return "".join(out)
+    """What ignore_case compares: Unicode lowercase with the final sigma written as σ."""
+    return s.lower().replace("ς", "σ")
 
 
 _RFC3339 = re.compile(

@@ -458,6 +458,19 @@ def types():
     add("t-ignore-case-contains", clause("email", "contains", "EXAMPLE", ignore_case=True), [
         ("contains with ignore_case", {"email": "ana@example.com"}, True),
     ])
+    add("t-ignore-case-sigma", clause("city", "eq", "ΟΔΟΣ", ignore_case=True), [
+        ("ignore_case: final sigma ς matches Σ", {"city": "οδος"}, True),
+        ("ignore_case: medial sigma σ at the end matches Σ", {"city": "οδοσ"}, True),
+        ("ignore_case: Unicode uppercase matches", {"city": "ΟΔΟΣ"}, True),
+        ("ignore_case: other Greek word differs", {"city": "οδοι"}, False),
+    ])
+    add("t-ignore-case-sigma-prefix", clause("city", "starts_with", "ΟΔΟΣ", ignore_case=True), [
+        ("ignore_case: a word ending in Σ is a prefix of a longer word", {"city": "ΟΔΟΣΤΡΩΜΑ"},
+         True),
+    ])
+    add("t-sigma-case-sensitive", clause("city", "eq", "οδος"), [
+        ("without ignore_case ς and σ differ", {"city": "οδοσ"}, False),
+    ])
     add("t-ignore-case-ends-with", clause("email", "ends_with", "@Example.COM",
                                           ignore_case=True), [
         ("ends_with with ignore_case", {"email": "X@EXAMPLE.com"}, True),
