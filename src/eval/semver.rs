@@ -34,26 +34,20 @@ pub struct Version<'a> {
 #[must_use]
 pub fn parse(s: &str) -> Option<Version<'_>> {
     // The core and prerelease never contain `+`, so the first `+` starts the build metadata.
-    let (rest, build) = match s.split_once('+') {
-        Some((rest, build)) => (rest, Some(build)),
-        None => (s, None),
-    };
+    let (rest, build) = split_once(s, b'+');
     if let Some(build) = build {
-        if !build.split('.').all(is_identifier) {
+        if !identifiers(build).all(is_identifier) {
             return None;
         }
     }
     // The core never contains `-`, so the first `-` starts the prerelease.
-    let (core, pre) = match rest.split_once('-') {
-        Some((core, pre)) => (core, Some(pre)),
-        None => (rest, None),
-    };
+    let (core, pre) = split_once(rest, b'-');
     let pre = match pre {
-        Some(pre) if pre.split('.').all(is_prerelease_identifier) => pre,
+        Some(pre) if identifiers(pre).all(is_prerelease_identifier) => pre,
         Some(_) => return None,
         None => "",
     };
-    let mut parts = core.split('.');
+    let mut parts = identifiers(core);
     let major = parse_number(parts.next()?)?;
     let minor = parse_number(parts.next()?)?;
     let patch = parse_number(parts.next()?)?;
@@ -65,6 +59,26 @@ pub fn parse(s: &str) -> Option<Version<'_>> {
         minor,
         patch,
         pre,
+    })
+}
+
+/// `s.split_once(separator)` for an ASCII separator, by a byte search: core's char-pattern
+/// machinery (`CharSearcher`, `memchr`, `Split`) costs ~0.4 KiB of the gzipped wasm module,
+/// and this module was its last user there.
+fn split_once(s: &str, separator: u8) -> (&str, Option<&str>) {
+    match s.bytes().position(|b| b == separator) {
+        Some(at) => (s.get(..at).unwrap_or_default(), s.get(at + 1..)),
+        None => (s, None),
+    }
+}
+
+/// The `.`-separated identifiers of `s`, as `s.split('.')` gives them.
+fn identifiers(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    core::iter::from_fn(move || {
+        let (identifier, after) = split_once(rest?, b'.');
+        rest = after;
+        Some(identifier)
     })
 }
 
@@ -92,7 +106,7 @@ fn compare_prerelease(a: &str, b: &str) -> Ordering {
         (false, true) => Ordering::Less,
         // `Iterator::cmp` is lexicographic: the first unequal identifier decides, and if one
         // list is a prefix of the other, the shorter list ranks lower.
-        (false, false) => a.split('.').map(Identifier).cmp(b.split('.').map(Identifier)),
+        (false, false) => identifiers(a).map(Identifier).cmp(identifiers(b).map(Identifier)),
     }
 }
 
@@ -147,7 +161,7 @@ fn is_numeric(s: &str) -> bool {
 
 /// More than one character and starts with `0`.
 fn has_leading_zero(s: &str) -> bool {
-    s.len() > 1 && s.starts_with('0')
+    s.len() > 1 && s.as_bytes().first() == Some(&b'0')
 }
 
 #[cfg(test)]
@@ -165,6 +179,24 @@ mod tests {
                 assert_eq!(v(a).cmp(&v(b)), i.cmp(&j), "{a} vs {b}");
                 assert_eq!(v(a) == v(b), i == j, "{a} == {b}");
             }
+        }
+    }
+
+    #[test]
+    fn identifiers_split_as_str_split_does() {
+        for text in ["", ".", "a", "a.", ".a", "a..b", "rc.1.x-y", "é.ü", "..."] {
+            assert_eq!(
+                identifiers(text).collect::<alloc::vec::Vec<_>>(),
+                text.split('.').collect::<alloc::vec::Vec<_>>(),
+                "{text:?}"
+            );
+            assert_eq!(
+                split_once(text, b'.'),
+                match text.split_once('.') {
+                    Some((a, b)) => (a, Some(b)),
+                    None => (text, None),
+                }
+            );
         }
     }
 
