@@ -355,6 +355,23 @@ fn small_order_and_non_canonical_keys_are_refused_by_the_keyring() {
             .code(),
         "KEY_REJECTED"
     );
+    // y = p + k for these k are points of large order (not weak), so only the canonicity
+    // check refuses them: ed25519-dalek's decompression accepts y >= p.
+    for k in [3u8, 4, 5, 6, 9, 10, 14, 15, 16, 18] {
+        for sign in [0, 0x80] {
+            let mut encoding = [0xffu8; 32];
+            encoding[0] = 0xed + k;
+            encoding[31] = 0x7f | sign;
+            let e = Keyring::new()
+                .add("odd", &encoding)
+                .expect_err("non-canonical key accepted");
+            assert_eq!(
+                (e.code(), e.detail()),
+                ("KEY_REJECTED", "non-canonical encoding"),
+                "y = p + {k}, sign {sign}"
+            );
+        }
+    }
     assert_eq!(
         Keyring::new()
             .add("short", &[1u8; 31])

@@ -60,8 +60,9 @@ impl Keyring {
             .try_into()
             .map_err(|_| rejected(id, "a public key is 32 bytes"))?;
         let key = VerifyingKey::from_bytes(bytes).map_err(|_| rejected(id, "not a point on the curve"))?;
-        // Decompression tolerates a non-canonical y; re-encoding exposes it.
-        if key.as_bytes() != bytes {
+        // Decompression reduces y modulo p, so an encoding with y >= p decodes too; only the
+        // re-encoded point shows it (`as_bytes` would return the input unchanged).
+        if key.to_edwards().compress().as_bytes() != bytes {
             return Err(rejected(id, "non-canonical encoding"));
         }
         if key.is_weak() {

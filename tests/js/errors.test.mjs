@@ -50,6 +50,17 @@ test('load errors carry the core codes', () => {
   assert.match(error.message, /^WRONG_ENVIRONMENT at \/environment/);
 });
 
+test('the keyring refuses a non-canonical key that is a valid point (y = p + 3)', () => {
+  const encoding = new Uint8Array(32).fill(0xff);
+  encoding[0] = 0xed + 3;
+  encoding[31] = 0x7f;
+  const keys = { ...signer.keys, odd: Buffer.from(encoding).toString('base64') };
+  const error = (() => { try { Flags.load(v1, { ...options, keys }); } catch (e) { return e; } })();
+  assert.equal(error?.code, 'KEY_REJECTED');
+  assert.equal(error.detail, 'non-canonical encoding');
+  assert.equal(error.path, '/keys/odd');
+});
+
 test('stale snapshots load only when allowed, and say STALE', () => {
   const late = Date.parse('3000-01-01T00:00:00Z');
   const flags = Flags.load(v1, { ...options, now: late, allowStale: true });
