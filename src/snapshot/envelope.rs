@@ -43,7 +43,9 @@ static URL_SAFE_ALPHABET: [u8; 256] = alphabet(true);
 /// and a loop over groups of four) rather than the `base64` crate's generic engine, to keep
 /// the wasm module small.
 pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let data = text.trim_end_matches('=').as_bytes();
+    let bytes = text.as_bytes();
+    let unpadded = bytes.iter().rposition(|&b| b != b'=').map_or(0, |last| last + 1);
+    let data = bytes.get(..unpadded).unwrap_or_default();
     let tail = data.len() % 4;
     if tail == 1 || text.len() - data.len() > (4 - tail) % 4 {
         return None;

@@ -79,9 +79,10 @@ impl Keyring {
         Ok(())
     }
 
-    /// Adds a key given as base64 of its raw 32 bytes (the `ID.pub` file format).
+    /// Adds a key given as base64 of its raw 32 bytes (the `ID.pub` file format); ASCII
+    /// whitespace around it (a trailing newline) is ignored.
     pub fn add_base64(&mut self, id: &str, public_key: &str) -> Result<(), Error> {
-        let bytes = decode_base64(public_key.trim()).ok_or_else(|| rejected(id, "not base64"))?;
+        let bytes = decode_base64(public_key.trim_ascii()).ok_or_else(|| rejected(id, "not base64"))?;
         self.add(id, &bytes)
     }
 
