@@ -143,6 +143,18 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_key_is_reported_after_its_value() {
+        let e = read(r#"{"a": 1, "a": [1, 2] }"#, Duplicates::Refuse).expect_err("duplicate");
+        assert_eq!(
+            (e.syntax, &*e.message, &*e.position()),
+            (false, "duplicate key `a`", "line 1 column 20")
+        );
+        // So a malformed value is reported first.
+        let e = read(r#"{"a": 1, "a": [1 2]}"#, Duplicates::Refuse).expect_err("malformed");
+        assert_eq!((e.syntax, &*e.position()), (true, "line 1 column 18"), "{e}");
+    }
+
+    #[test]
     fn malformed_values_are_syntax_errors() {
         for text in ["{", "[1,]", r#"{"a" 1}"#, "tru", "nul", "-", "[1 2]", "{1: 2}"] {
             let e = read(text, Duplicates::KeepLast).expect_err(text);
