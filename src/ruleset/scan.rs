@@ -7,46 +7,52 @@
 use alloc::borrow::Cow;
 
 use crate::error::{Error, ErrorKind};
-use crate::ruleset::compile::error;
+use crate::ruleset::compile::{decode_error, error, unsupported_schema};
 use crate::ruleset::json::{Duplicates, JsonError, Kind, Reader};
 use crate::ruleset::path::Path;
+use crate::ruleset::SCHEMA;
 
-/// What the scan found first.
-pub(crate) enum Found<'a> {
-    /// Not well-formed JSON.
-    Syntax(JsonError),
-    /// A key twice in one object: the [`Error`] with its JSON Pointer.
-    Duplicate(Error),
-    /// Well-formed, no duplicates; the top-level `schema` if it is a string.
-    Schema(Option<Cow<'a, str>>),
-}
-
-/// Walks the whole document with the reader's one walker, which tells the scan what it
-/// meets ([`Found::member`], [`Found::duplicate`]).
-pub(crate) fn scan(bytes: &[u8]) -> Found<'_> {
+/// The load error of a document whose typed read failed with `typed`: the first syntax error
+/// or duplicate key, else a top-level `schema` of another version, else `typed`.
+pub(crate) fn scan(bytes: &[u8], typed: JsonError) -> Error {
     let mut reader = Reader::new(bytes);
-    let mut found = Found::Schema(None);
+    let mut found = Found::default();
     let walked = reader
         .walk(Duplicates::Refuse, Some(&mut found), &Path::Root)
         .and_then(|_| reader.end());
-    match walked {
-        // The walk stops at a duplicate with an error of its own; the scan has its pointer.
-        Err(e) if !matches!(found, Found::Duplicate(_)) => Found::Syntax(e),
-        _ => found,
+    // The walk stopped there, with an error of its own; the scan has the pointer.
+    if let Some(duplicate) = found.duplicate {
+        return duplicate;
     }
+    match (walked, found.schema) {
+        // Not well-formed JSON: the syntax error, not a type error the typed read met before
+        // it (`[1 true]` is INVALID_JSON, not INVALID_FORMAT).
+        (Err(syntax), _) => decode_error(syntax),
+        (Ok(()), Some(schema)) if schema != SCHEMA => unsupported_schema(&schema),
+        (Ok(()), _) => decode_error(typed),
+    }
+}
+
+/// What the walk tells the scan.
+#[derive(Default)]
+pub(crate) struct Found<'a> {
+    /// A key twice in one object: the [`Error`] with its JSON Pointer.
+    duplicate: Option<Error>,
+    /// The top-level `schema`, if it is a string.
+    schema: Option<Cow<'a, str>>,
 }
 
 impl<'a> Found<'a> {
     /// A member of the object at `at` was walked: keeps the top-level `schema` string.
     pub(crate) fn member(&mut self, at: &Path<'_>, key: &str, value: Kind<'a>) {
         if let (Path::Root, "schema", Kind::String(schema)) = (at, key, value) {
-            *self = Found::Schema(Some(schema));
+            self.schema = Some(schema);
         }
     }
 
     /// `key` is a duplicate, at `at`.
     pub(crate) fn duplicate(&mut self, at: &Path<'_>, key: &str) {
-        *self = Found::Duplicate(error(ErrorKind::DuplicateKey, at, key));
+        self.duplicate = Some(error(ErrorKind::DuplicateKey, at, key));
     }
 }
 
