@@ -41,11 +41,6 @@ impl<K: AsRef<str>, V: Copy> StrTable<K, V> {
         table
     }
 
-    /// Whether the table has no keys.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// The value of `key`, if present.
     #[inline]
     pub fn get(&self, key: &str) -> Option<V> {

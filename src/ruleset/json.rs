@@ -17,6 +17,7 @@ use serde_json::Number;
 
 use crate::decimal;
 use crate::limits::MAX_JSON_DEPTH;
+use crate::ruleset::path::Path;
 use crate::text::{concat, push_decimal};
 
 mod literal;
@@ -273,7 +274,7 @@ impl<'a> Reader<'a> {
 
     /// Reads and drops any value: only its well-formedness matters.
     pub fn skip(&mut self) -> Result<(), JsonError> {
-        self.kind(Duplicates::KeepLast).map(drop)
+        self.walk(Duplicates::KeepLast, None, &Path::Root).map(drop)
     }
 
     /// The wrong kind of value where `expected` was wanted. A token that is not JSON at all

@@ -5,85 +5,241 @@
 //! unknown fields).
 
 use alloc::borrow::Cow;
-use alloc::string::String;
-use alloc::vec::Vec;
-
-use crate::eval::table::StrTable;
 
 use crate::error::{Error, ErrorKind};
-use crate::ruleset::compile::error;
-use crate::ruleset::json::{JsonError, Reader};
+use crate::ruleset::compile::{decode_error, error, unsupported_schema};
+use crate::ruleset::json::{Duplicates, JsonError, Kind, Reader};
 use crate::ruleset::path::Path;
+use crate::ruleset::SCHEMA;
 
-/// Objects up to this many keys are checked by a linear scan; bigger ones use a hash set.
-const LINEAR_KEYS: usize = 16;
-
-/// What the scan found first.
-pub(crate) enum Found {
-    /// Not well-formed JSON.
-    Syntax(JsonError),
-    /// A key twice in one object: the [`Error`] with its JSON Pointer.
-    Duplicate(Error),
-    /// Well-formed, no duplicates; the top-level `schema` if it is a string.
-    Schema(Option<String>),
-}
-
-/// Walks the whole document.
-pub(crate) fn scan(bytes: &[u8]) -> Found {
+/// The load error of a document whose typed read failed with `typed`: the first syntax error
+/// or duplicate key, else a top-level `schema` of another version, else `typed`.
+pub(crate) fn scan(bytes: &[u8], typed: JsonError) -> Error {
     let mut reader = Reader::new(bytes);
-    let mut schema = None;
-    match walk(&mut reader, &Path::Root, &mut schema).and_then(|()| reader.end().map_err(Found::Syntax)) {
-        Ok(()) => Found::Schema(schema),
-        Err(found) => found,
+    let mut found = Found::default();
+    let walked = reader
+        .walk(Duplicates::Refuse, Some(&mut found), &Path::Root)
+        .and_then(|_| reader.end());
+    // The walk stopped there, with an error of its own; the scan has the pointer.
+    if let Some(duplicate) = found.duplicate {
+        return duplicate;
+    }
+    match (walked, found.schema) {
+        // Not well-formed JSON: the syntax error, not a type error the typed read met before
+        // it (`[1 true]` is INVALID_JSON, not INVALID_FORMAT).
+        (Err(syntax), _) => decode_error(syntax),
+        (Ok(()), Some(schema)) if schema != SCHEMA => unsupported_schema(&schema),
+        (Ok(()), _) => decode_error(typed),
     }
 }
 
-fn walk(reader: &mut Reader<'_>, path: &Path<'_>, schema: &mut Option<String>) -> Result<(), Found> {
-    match reader.peek() {
-        Some(b'{') => {
-            reader.begin_object().map_err(Found::Syntax)?;
-            let mut small: Vec<Cow<'_, str>> = Vec::new();
-            let mut large: StrTable<Cow<'_, str>> = StrTable::with_capacity(0);
-            let mut first = true;
-            while let Some(key) = reader.next_key(&mut first).map_err(Found::Syntax)? {
-                let seen = if large.is_empty() && small.len() < LINEAR_KEYS {
-                    small.contains(&key)
-                } else {
-                    for key in small.drain(..) {
-                        large.insert(key, ());
-                    }
-                    large.contains(&key)
-                };
-                if seen {
-                    return Err(Found::Duplicate(error(
-                        ErrorKind::DuplicateKey,
-                        &path.key(&key),
-                        &key,
-                    )));
-                }
-                if matches!(path, Path::Root) && key == "schema" && reader.peek() == Some(b'"') {
-                    *schema = Some(reader.string().map_err(Found::Syntax)?.into_owned());
-                } else {
-                    walk(reader, &path.key(&key), schema)?;
-                }
-                if large.is_empty() && small.len() < LINEAR_KEYS {
-                    small.push(key);
-                } else {
-                    large.insert(key, ());
-                }
-            }
-            Ok(())
+/// What the walk tells the scan.
+#[derive(Default)]
+pub(crate) struct Found<'a> {
+    /// A key twice in one object: the [`Error`] with its JSON Pointer.
+    duplicate: Option<Error>,
+    /// The top-level `schema`, if it is a string.
+    schema: Option<Cow<'a, str>>,
+}
+
+impl<'a> Found<'a> {
+    /// A member of the object at `at` was walked: keeps the top-level `schema` string.
+    pub(crate) fn member(&mut self, at: &Path<'_>, key: &str, value: Kind<'a>) {
+        if let (Path::Root, "schema", Kind::String(schema)) = (at, key, value) {
+            self.schema = Some(schema);
         }
-        Some(b'[') => {
-            reader.begin_array().map_err(Found::Syntax)?;
-            let mut first = true;
-            let mut index = 0;
-            while reader.next_element(&mut first).map_err(Found::Syntax)? {
-                walk(reader, &path.index(index), schema)?;
-                index += 1;
-            }
-            Ok(())
+    }
+
+    /// `key` is a duplicate, at `at`.
+    pub(crate) fn duplicate(&mut self, at: &Path<'_>, key: &str) {
+        self.duplicate = Some(error(ErrorKind::DuplicateKey, at, key));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+    use alloc::string::{String, ToString};
+
+    use crate::limits::MAX_JSON_DEPTH;
+    use crate::ruleset::compile::decode;
+
+    /// The code, pointer (or position) and detail of the load error for `text`.
+    fn refused(text: &str) -> (&'static str, String, String) {
+        match decode(text.as_bytes()) {
+            Ok(_) => ("OK", String::new(), String::new()),
+            Err(e) => (e.code(), e.path().to_string(), e.detail().to_string()),
         }
-        _ => reader.skip().map_err(Found::Syntax),
+    }
+
+    fn expect(text: &str, code: &str, path: &str, detail: &str) {
+        let (c, p, d) = refused(text);
+        assert_eq!((c, &*p, &*d), (code, path, detail), "{text}");
+    }
+
+    /// A valid document whose flag `f` has the variant `on` with the raw JSON `value`.
+    fn with_value(value: &str) -> String {
+        format!(
+            r#"{{"schema": "darklaunch/v1", "flags": {{"f": {{"variants": {{"on": {value}, "off": 0}}, "off": "off", "default": "on"}}}}}}"#
+        )
+    }
+
+    fn nested(depth: usize, inner: &str) -> String {
+        format!("{}{inner}{}", "[".repeat(depth), "]".repeat(depth))
+    }
+
+    #[test]
+    fn a_syntax_error_after_a_type_error_is_invalid_json() {
+        expect(
+            r#"{"flags": 1, "schema": "darklaunch/v1", "x": [1 2]}"#,
+            "INVALID_JSON",
+            "line 1 column 49",
+            "expected `,` or `]` at line 1 column 49",
+        );
+        // Without one, the type error stands.
+        expect(
+            r#"{"flags": 1, "schema": "darklaunch/v1", "x": [1, 2]}"#,
+            "INVALID_FORMAT",
+            "line 1 column 11",
+            "invalid type: a number, expected an object at line 1 column 11",
+        );
+    }
+
+    #[test]
+    fn a_duplicate_key_anywhere_is_reported_with_its_pointer() {
+        expect(
+            r#"{"flags": 1, "x": [0, {"y": [{}, {"k~/": [], "b": 2, "k~/": 3}]}]}"#,
+            "DUPLICATE_KEY",
+            "/x/1/y/1/k~0~1",
+            "k~/",
+        );
+        // Keys compare as decoded.
+        expect(r#"{"flags": 1, "\u0061": 1, "a": 2}"#, "DUPLICATE_KEY", "/a", "a");
+        // Seventeen distinct keys and then a repeat: past the small-object check.
+        let many: String = (0..17).map(|i| format!(r#""k{i}": {i}, "#)).collect();
+        expect(
+            &format!(r#"{{"flags": 1, {many}"k3": 0}}"#),
+            "DUPLICATE_KEY",
+            "/k3",
+            "k3",
+        );
+        // The same key in sibling or nested objects is no duplicate.
+        expect(
+            r#"{"flags": 1, "a": {"a": {"a": 1}}, "b": {"a": 2}}"#,
+            "INVALID_FORMAT",
+            "line 1 column 11",
+            "invalid type: a number, expected an object at line 1 column 11",
+        );
+    }
+
+    #[test]
+    fn the_first_problem_in_document_order_wins() {
+        // A duplicate before a syntax error, and a syntax error before a duplicate.
+        expect(r#"{"a": 1, "a": 2, "b": [1 2]}"#, "DUPLICATE_KEY", "/a", "a");
+        expect(
+            r#"{"b": [1 2], "a": 1, "a": 2}"#,
+            "INVALID_JSON",
+            "line 1 column 10",
+            "expected `,` or `]` at line 1 column 10",
+        );
+        // The duplicate is seen at its key, before a malformed value.
+        expect(r#"{"a": 1, "a": [1 2]}"#, "DUPLICATE_KEY", "/a", "a");
+        // An unterminated document with a duplicate: the duplicate.
+        expect(r#"{"a": 1, "a": 2"#, "DUPLICATE_KEY", "/a", "a");
+    }
+
+    #[test]
+    fn duplicates_inside_variant_values_have_their_pointer() {
+        expect(
+            &with_value(r#"{"x": 1, "x": 2}"#),
+            "DUPLICATE_KEY",
+            "/flags/f/variants/on/x",
+            "x",
+        );
+        expect(
+            &with_value(r#"[{}, {"y": {"x": 1, "x": [1 2]}}]"#),
+            "DUPLICATE_KEY",
+            "/flags/f/variants/on/1/y/x",
+            "x",
+        );
+        expect(
+            &with_value(r#"{"x": [1 2], "x": 2}"#),
+            "INVALID_JSON",
+            "line 1 column 73",
+            "expected `,` or `]` at line 1 column 73",
+        );
+    }
+
+    #[test]
+    fn a_top_level_schema_of_another_version_is_unsupported() {
+        expect(
+            r#"{"toggles": {}, "schema": "darklaunch/v2"}"#,
+            "UNSUPPORTED_SCHEMA",
+            "/schema",
+            "darklaunch/v2",
+        );
+        expect(
+            r#"{"sch\u0065ma": "darklaunch\/v2", "toggles": 1}"#,
+            "UNSUPPORTED_SCHEMA",
+            "/schema",
+            "darklaunch/v2",
+        );
+        // Only a string at the top level counts; a syntax error or a duplicate comes first.
+        expect(
+            r#"{"schema": 2, "toggles": {}}"#,
+            "INVALID_FORMAT",
+            "line 1 column 12",
+            "invalid type: a number, expected a string at line 1 column 12",
+        );
+        expect(
+            r#"{"toggles": {"schema": "darklaunch/v2"}}"#,
+            "INVALID_FORMAT",
+            "line 1 column 11",
+            "unknown field `toggles` at line 1 column 11",
+        );
+        expect(
+            r#"[{"schema": "darklaunch/v2"}]"#,
+            "INVALID_FORMAT",
+            "line 1 column 0",
+            "invalid type: an array, expected an object at line 1 column 0",
+        );
+        expect(
+            r#"{"schema": "darklaunch/v2", "toggles": [1 2]}"#,
+            "INVALID_JSON",
+            "line 1 column 43",
+            "expected `,` or `]` at line 1 column 43",
+        );
+        expect(
+            r#"{"schema": "darklaunch/v2", "t": 1, "t": 2}"#,
+            "DUPLICATE_KEY",
+            "/t",
+            "t",
+        );
+        expect(
+            r#"{"schema": "darklaunch/v2", "schema": "darklaunch/v1"}"#,
+            "DUPLICATE_KEY",
+            "/schema",
+            "schema",
+        );
+    }
+
+    #[test]
+    fn the_depth_limit_holds_after_a_type_error() {
+        let deep = |depth| format!(r#"{{"flags": 1, "x": {}, "a": 1, "a": 2}}"#, nested(depth, "1"));
+        // The document is level 1: MAX_JSON_DEPTH - 1 arrays reach the limit.
+        expect(&deep(MAX_JSON_DEPTH - 1), "DUPLICATE_KEY", "/a", "a");
+        let (code, path, detail) = refused(&deep(MAX_JSON_DEPTH));
+        assert_eq!((code, &*path), ("INVALID_JSON", "line 1 column 145"));
+        assert_eq!(detail, "recursion limit exceeded at line 1 column 145");
+        let objects = |depth| {
+            format!(
+                r#"{{"flags": 1, "x": {}1{}}}"#,
+                r#"{"o": "#.repeat(depth),
+                "}".repeat(depth)
+            )
+        };
+        let (code, _, detail) = refused(&objects(MAX_JSON_DEPTH));
+        assert_eq!(code, "INVALID_JSON");
+        assert!(detail.starts_with("recursion limit exceeded"), "{detail}");
     }
 }

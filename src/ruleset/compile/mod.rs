@@ -19,7 +19,7 @@ use crate::eval::words::Keyed;
 use crate::limits::*;
 use crate::ruleset::json::{JsonError, Kind, Literal};
 use crate::ruleset::path::Path;
-use crate::ruleset::scan::{scan, Found};
+use crate::ruleset::scan::scan;
 use crate::ruleset::{
     model, AttributeRef, Flag, FlagId, FlagValue, JsonText, Metadata, Rule, Ruleset, Segment, Serve,
     ValueType, Variant, VariantId, SCHEMA,
@@ -57,16 +57,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<model::Document<'_>, Error> {
     }
     let document = match model::Document::read(bytes) {
         Ok(document) => document,
-        Err(e) => {
-            return Err(match scan(bytes) {
-                Found::Duplicate(duplicate) => duplicate,
-                Found::Schema(Some(schema)) if schema != SCHEMA => unsupported_schema(&schema),
-                // Not well-formed JSON: report the syntax error, not a type error the typed
-                // read met before it (`[1 true]` is INVALID_JSON, not INVALID_FORMAT).
-                Found::Syntax(syntax) => decode_error(syntax),
-                Found::Schema(_) => decode_error(e),
-            });
-        }
+        Err(e) => return Err(scan(bytes, e)),
     };
     if *document.schema != *SCHEMA {
         return Err(unsupported_schema(&document.schema));
@@ -79,11 +70,11 @@ pub(crate) fn compile(document: &model::Document) -> Result<Ruleset, Error> {
     Compiler::default().document(document)
 }
 
-fn unsupported_schema(schema: &str) -> Error {
+pub(crate) fn unsupported_schema(schema: &str) -> Error {
     error(ErrorKind::UnsupportedSchema, &Path::Root.key("schema"), schema)
 }
 
-fn decode_error(e: JsonError) -> Error {
+pub(crate) fn decode_error(e: JsonError) -> Error {
     let kind = if e.syntax {
         ErrorKind::InvalidJson
     } else {

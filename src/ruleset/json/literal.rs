@@ -1,4 +1,5 @@
-//! Values read as written: the verbatim JSON text of a value and, for scalars, what it holds.
+//! Values read as written: the verbatim JSON text of a value and, for scalars, what it holds;
+//! and the walker under them, which also skips values and serves the scan.
 //!
 //! Variant values and clause literals need no value tree: the compiler reads scalars, and
 //! an object or array variant is handed on as the text that was signed (the JS side parses
@@ -9,6 +10,8 @@ use alloc::borrow::Cow;
 
 use super::{Duplicates, JsonError, Reader};
 use crate::eval::table::StrTable;
+use crate::ruleset::path::Path;
+use crate::ruleset::scan::Found;
 use crate::text::concat;
 
 /// A JSON value as written in the document.
@@ -54,7 +57,7 @@ impl<'a> Reader<'a> {
     pub fn literal(&mut self, duplicates: Duplicates) -> Result<Literal<'a>, JsonError> {
         self.peek();
         let start = self.pos;
-        let kind = self.kind(duplicates)?;
+        let kind = self.walk(duplicates, None, &Path::Root)?;
         let bytes: &'a [u8] = self.bytes;
         let raw = bytes.get(start..self.pos).unwrap_or_default();
         // Strings were checked as UTF-8 while read; every other byte of a value is ASCII.
@@ -62,16 +65,37 @@ impl<'a> Reader<'a> {
         Ok(Literal { text, kind })
     }
 
-    pub(super) fn kind(&mut self, duplicates: Duplicates) -> Result<Kind<'a>, JsonError> {
+    /// Walks any value: well-formed, within the depth limit, and with `duplicates` applied to
+    /// the keys of every object inside it. The reader's one walker, for literals, skipped
+    /// values and the scan: that passes itself as `scan` (only once loading has failed, see
+    /// [`crate::ruleset::scan`]) and is told of every member and duplicate key with its JSON
+    /// Pointer (`at` is the value's).
+    pub(crate) fn walk(
+        &mut self,
+        duplicates: Duplicates,
+        mut scan: Option<&mut Found<'a>>,
+        at: &Path<'_>,
+    ) -> Result<Kind<'a>, JsonError> {
         match self.peek() {
             Some(b'{') => {
                 self.enter()?;
                 let mut keys: StrTable<Cow<'a, str>> = StrTable::with_capacity(0);
                 let mut first = true;
                 while let Some(key) = self.next_key(&mut first)? {
-                    self.kind(duplicates)?;
-                    // Checked after the member's value, where serde_json reports it.
-                    if duplicates == Duplicates::Refuse && !keys.insert(key.clone(), ()) {
+                    let member = at.key(&key);
+                    let repeated = duplicates == Duplicates::Refuse && !keys.insert(key.clone(), ());
+                    // The scan is told of a duplicate at its key, before anything wrong inside
+                    // its value; a literal reports it after the value, where serde_json does.
+                    if !(repeated && scan.is_some()) {
+                        let kind = self.walk(duplicates, scan.as_deref_mut(), &member)?;
+                        if let Some(found) = scan.as_deref_mut() {
+                            found.member(at, &key, kind);
+                        }
+                    }
+                    if repeated {
+                        if let Some(found) = scan {
+                            found.duplicate(&member, &key);
+                        }
                         return Err(self.data(concat(&["duplicate key `", &key, "`"])));
                     }
                 }
@@ -80,8 +104,10 @@ impl<'a> Reader<'a> {
             Some(b'[') => {
                 self.enter()?;
                 let mut first = true;
+                let mut index = 0;
                 while self.next_element(&mut first)? {
-                    self.kind(duplicates)?;
+                    self.walk(duplicates, scan.as_deref_mut(), &at.index(index))?;
+                    index += 1;
                 }
                 Ok(Kind::Array)
             }
@@ -140,6 +166,18 @@ mod tests {
             assert!(read(text, Duplicates::KeepLast).is_ok(), "{text}");
         }
         assert!(read(r#"{"a": {"a": 1}, "b": {"a": 2}}"#, Duplicates::Refuse).is_ok());
+    }
+
+    #[test]
+    fn a_duplicate_key_is_reported_after_its_value() {
+        let e = read(r#"{"a": 1, "a": [1, 2] }"#, Duplicates::Refuse).expect_err("duplicate");
+        assert_eq!(
+            (e.syntax, &*e.message, &*e.position()),
+            (false, "duplicate key `a`", "line 1 column 20")
+        );
+        // So a malformed value is reported first.
+        let e = read(r#"{"a": 1, "a": [1 2]}"#, Duplicates::Refuse).expect_err("malformed");
+        assert_eq!((e.syntax, &*e.position()), (true, "line 1 column 18"), "{e}");
     }
 
     #[test]
