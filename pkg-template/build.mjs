@@ -29,12 +29,13 @@ const WASM_BINDGEN_VERSION = '0.2.130';
 // (docs/performance.md says where the bytes go), so the build fails above this ceiling,
 // which may only go down, and prints how far the package is from the budget.
 const BUDGET_GZIP = 60 * 1024;
-// 70 KiB: 69.1 KiB measured with the module built without std (feature `wasm-module`, talc
-// as allocator), lowercasing from compact tables, the crate's own hash table, no serde_json
-// at all (its reader, writer, `Value` and number conversion replaced; variant values passed
-// on as signed), SHA-2's rounds as loops, no core::fmt, no sort algorithm, and the JS
-// counted as an app ships it (each entry point bundled and minified; the largest counts).
-const CEILING_GZIP = 70 * 1024;
+// 67 KiB: 66.4 KiB measured with the module built without std (feature `wasm-module`, talc
+// as allocator), lowercasing from compact tables (no Final_Sigma sets), the crate's own hash
+// table, no serde_json at all (its reader, writer, `Value` and number conversion replaced;
+// variant values passed on as signed), SHA-2's rounds as loops, no core::fmt, no sort
+// algorithm, no char patterns, and the JS counted as an app ships it (each entry point
+// bundled and minified; the largest counts).
+const CEILING_GZIP = 67 * 1024;
 
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 
