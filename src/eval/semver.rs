@@ -62,9 +62,8 @@ pub fn parse(s: &str) -> Option<Version<'_>> {
     })
 }
 
-/// `s.split_once(separator)` for an ASCII separator, by a byte search: core's char-pattern
-/// machinery (`CharSearcher`, `memchr`, `Split`) costs ~0.4 KiB of the gzipped wasm module,
-/// and this module was its last user there.
+/// `s.split_once(separator)` for an ASCII separator, by a byte search: keeps core's
+/// char-pattern machinery (`CharSearcher`, `memchr`, `Split`) out of the wasm module.
 fn split_once(s: &str, separator: u8) -> (&str, Option<&str>) {
     match s.bytes().position(|b| b == separator) {
         Some(at) => (s.get(..at).unwrap_or_default(), s.get(at + 1..)),
