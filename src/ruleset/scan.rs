@@ -115,7 +115,8 @@ mod tests {
         );
         // Keys compare as decoded.
         expect(r#"{"flags": 1, "\u0061": 1, "a": 2}"#, "DUPLICATE_KEY", "/a", "a");
-        // Seventeen distinct keys and then a repeat: past the small-object check.
+        // Seventeen distinct keys and then a repeat (the scan once switched from a list to a
+        // hash set after 16 keys).
         let many: String = (0..17).map(|i| format!(r#""k{i}": {i}, "#)).collect();
         expect(
             &format!(r#"{{"flags": 1, {many}"k3": 0}}"#),
